@@ -1,0 +1,116 @@
+/// An error thrown by the migration engine: an unknown or invalid migration, a refused run, a failed store.
+///
+/// Every error carries a broad ``Code-swift.struct`` to switch on, a ``message`` written for the person
+/// who reads it (naming the migration and what to do), the ``migration`` it concerns, and an optional
+/// underlying ``cause``.
+///
+/// ```swift
+/// do {
+///     try await runner.run("2025-01-15-import-users", context: app)
+/// } catch let error as MigrationError where error.code == .alreadyRunning {
+///     print(error.message)
+/// }
+/// ```
+public struct MigrationError: Error, Sendable {
+    /// The broad kind of failure.
+    public var code: Code
+
+    /// What went wrong and, where possible, how to remedy it.
+    public var message: String
+
+    /// The name of the migration the error concerns, if any.
+    public var migration: String?
+
+    /// The underlying error, if any.
+    public var cause: (any Error & Sendable)?
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: The broad kind of failure.
+    ///   - message: A message for the person who reads it.
+    ///   - migration: The migration concerned, if any.
+    ///   - cause: The underlying error, if any.
+    public init(_ code: Code, _ message: String, migration: String? = nil, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.migration = migration
+        self.cause = cause
+    }
+}
+
+// MARK: - Code
+
+extension MigrationError {
+    /// A broad classification of a ``MigrationError``.
+    ///
+    /// A struct over a private enum, so new codes can be added without breaking anyone's `switch`.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Wrapped: Hashable, Sendable {
+            case invalidName
+            case duplicateName
+            case unknownMigration
+            case alreadyRunning
+            case heldElsewhere
+            case rollbackNotSupported
+            case notCompleted
+            case leaseLost
+            case stateStore
+            case lease
+            case invalidConfiguration
+        }
+
+        private let wrapped: Wrapped
+        private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
+
+        /// A migration name is empty, too long or contains control characters.
+        public static let invalidName = Code(.invalidName)
+        /// Two migrations were registered under the same name.
+        public static let duplicateName = Code(.duplicateName)
+        /// No migration is registered under the requested name.
+        public static let unknownMigration = Code(.unknownMigration)
+        /// The migration is already running in this process.
+        public static let alreadyRunning = Code(.alreadyRunning)
+        /// Another process holds the migration's lease.
+        public static let heldElsewhere = Code(.heldElsewhere)
+        /// The migration has no `down` step.
+        public static let rollbackNotSupported = Code(.rollbackNotSupported)
+        /// A rollback was asked for a migration that has not completed.
+        public static let notCompleted = Code(.notCompleted)
+        /// The lease was lost while the migration ran; its result was not recorded.
+        public static let leaseLost = Code(.leaseLost)
+        /// The state store failed to read or write.
+        public static let stateStore = Code(.stateStore)
+        /// The lease provider failed.
+        public static let lease = Code(.lease)
+        /// A store, lease or runner was configured with values it cannot use.
+        public static let invalidConfiguration = Code(.invalidConfiguration)
+
+        /// A short, stable, kebab-case name of the code.
+        public var description: String {
+            switch wrapped {
+            case .invalidName: "invalid-name"
+            case .duplicateName: "duplicate-name"
+            case .unknownMigration: "unknown-migration"
+            case .alreadyRunning: "already-running"
+            case .heldElsewhere: "held-elsewhere"
+            case .rollbackNotSupported: "rollback-not-supported"
+            case .notCompleted: "not-completed"
+            case .leaseLost: "lease-lost"
+            case .stateStore: "state-store"
+            case .lease: "lease"
+            case .invalidConfiguration: "invalid-configuration"
+            }
+        }
+    }
+}
+
+// MARK: - Descriptions
+
+extension MigrationError: CustomStringConvertible {
+    /// The message, followed by the underlying cause where there is one.
+    public var description: String {
+        guard let cause else { return message }
+        return "\(message) (\(cause))"
+    }
+}

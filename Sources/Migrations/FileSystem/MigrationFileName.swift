@@ -1,0 +1,44 @@
+/// Maps migration names to file names that cannot escape their directory or collide.
+///
+/// A name made only of ASCII letters, digits, `-`, `_` and `.` (and not starting with `.`) is used as
+/// it is, so `2025-01-15-import-users` stays readable on disk. Any other name becomes `~` followed by
+/// the unpadded base64url encoding of its UTF-8 bytes: `../x` becomes `~Li4veA`. The two forms cannot
+/// collide (a plain name never starts with `~`), and base64url contains no `/`.
+enum MigrationFileName {
+    /// The file-name stem for a migration name.
+    static func stem(for name: String) -> String {
+        if isPlain(name) { return name }
+        return "~" + base64URL(Array(name.utf8))
+    }
+
+    private static func isPlain(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first != UInt8(ascii: ".") else { return false }
+        return name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+                true
+            default:
+                false
+            }
+        }
+    }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    private static func base64URL(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * $1.offset) }
+            let characters = chunk.count + 1
+            for position in 0..<characters {
+                output.append(alphabet[Int((value >> (18 - 6 * position)) & 0x3F)])
+            }
+            index += 3
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

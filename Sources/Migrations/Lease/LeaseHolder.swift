@@ -1,0 +1,39 @@
+import Foundation
+
+/// Who holds, or asks for, a migration's lease: what an operator needs to find the process.
+public struct LeaseHolder: Sendable, Codable, Equatable {
+    /// The host name of the holder.
+    public var host: String
+    /// The holder's process id.
+    public var pid: Int32
+    /// Who or what started the run.
+    public var triggeredBy: String
+    /// When the lease was acquired.
+    public var acquiredAt: Date
+    /// The fencing token of the acquisition, once known.
+    public var fencingToken: UInt64?
+    /// Milliseconds until the lease expires, when read back from a store that knows it.
+    public var ttlMilliseconds: Int64?
+
+    /// Creates a holder description.
+    public init(
+        host: String,
+        pid: Int32,
+        triggeredBy: String,
+        acquiredAt: Date = Date(),
+        fencingToken: UInt64? = nil,
+        ttlMilliseconds: Int64? = nil
+    ) {
+        self.host = host
+        self.pid = pid
+        self.triggeredBy = triggeredBy
+        self.acquiredAt = acquiredAt
+        self.fencingToken = fencingToken
+        self.ttlMilliseconds = ttlMilliseconds
+    }
+
+    /// `host:pid (triggeredBy), since <ISO 8601>`.
+    public var summary: String {
+        "\(host) pid \(pid) (\(triggeredBy)), since \(acquiredAt.formatted(.iso8601))"
+    }
+}

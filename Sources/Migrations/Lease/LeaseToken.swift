@@ -1,0 +1,15 @@
+/// Random owner tokens for leases.
+public enum LeaseToken {
+    /// A new token: 16 bytes from the system's random number generator, as 32 hex digits.
+    public static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        return hex(high) + hex(low)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

@@ -1,0 +1,57 @@
+/// Marks a migration as running across processes, so that one holder at a time runs it.
+///
+/// The runner acquires a lease before `up` or `down`, renews it while the step runs (see
+/// ``MigrationLease/renewalInterval``), and releases it on every path: success, failure, timeout and
+/// cancellation. A lease held by a process that died expires (Redis) or is released by the kernel
+/// (file locks), so a crash never leaves a migration stuck.
+///
+/// Ships with ``InProcessLeaseProvider`` (one process), ``FileLeaseProvider`` (processes on one machine)
+/// and, in the `MigrationsRedis` module, `RedisLeaseProvider` (a fleet).
+public protocol MigrationLeaseProvider: Sendable {
+    /// Tries once to take a migration's lease.
+    ///
+    /// - Parameter request: The migration, the holder to record, and whether to refuse when completed.
+    /// - Returns: The lease, the current holder, or ``LeaseAcquisition/alreadyCompleted`` when the
+    ///   provider can see the completion marker and the request asked to skip completed migrations.
+    func acquire(_ request: LeaseRequest) async throws -> LeaseAcquisition
+
+    /// Waits until the lease might have been released, or at most `timeout`.
+    ///
+    /// Returning early is allowed: the runner tries ``acquire(_:)`` again after every return.
+    func waitForRelease(of name: String, timeout: Duration) async throws
+}
+
+extension MigrationLeaseProvider {
+    /// Sleeps for a short, bounded interval: a polling fallback for providers that cannot be notified.
+    public func waitForRelease(of name: String, timeout: Duration) async throws {
+        try await Task.sleep(for: min(timeout, .milliseconds(100)))
+    }
+}
+
+/// A request to take a migration's lease.
+public struct LeaseRequest: Sendable {
+    /// The migration's name.
+    public var name: String
+    /// Who is asking, recorded with the lease for operators.
+    public var holder: LeaseHolder
+    /// Whether a provider that can see completion state should answer ``LeaseAcquisition/alreadyCompleted``.
+    public var skipIfCompleted: Bool
+
+    /// Creates a request.
+    public init(name: String, holder: LeaseHolder, skipIfCompleted: Bool) {
+        self.name = name
+        self.holder = holder
+        self.skipIfCompleted = skipIfCompleted
+    }
+}
+
+/// The answer to a ``LeaseRequest``.
+public enum LeaseAcquisition: Sendable {
+    /// The lease is ours. `completionChecked` says whether the provider also verified, atomically
+    /// with the acquisition, that the migration is not completed.
+    case acquired(any MigrationLease, completionChecked: Bool)
+    /// Someone else holds it; the holder is given when known.
+    case heldBy(LeaseHolder?)
+    /// The migration is already completed (only when the request asked to skip completed ones).
+    case alreadyCompleted
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// What happened when a migration was run or rolled back.
+///
+/// Results are `Codable`: the Redis store keeps the JSON at `<prefix>:<name>:result`, the file store in
+/// `<name>.done`, and the CLI and HTTP layers print the same shape. Dates are ISO 8601, the duration is
+/// in seconds.
+public struct MigrationResult: Sendable, Codable, Equatable {
+    /// The outcome of a run.
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        /// `up` ran and the completion was recorded.
+        case completed
+        /// Nothing ran: the migration was already completed.
+        case skipped
+        /// Validation, `up` or `down` failed, timed out, was cancelled or lost its lease.
+        case failed
+        /// `validate` and `up` ran with `dryRun == true`; nothing was recorded.
+        case dryRun = "dry-run"
+        /// `down` ran and the completion was cleared.
+        case rolledBack = "rolled-back"
+    }
+
+    /// Why a failed run failed.
+    public enum Failure: String, Sendable, Codable, CaseIterable {
+        /// The step threw an error.
+        case error
+        /// `validate` said the migration may not run.
+        case validation
+        /// The step did not finish before the run's timeout.
+        case timeout
+        /// The lease expired or was taken over while the step ran.
+        case leaseLost = "lease-lost"
+        /// The run was cancelled, for example by a shutdown.
+        case cancelled
+    }
+
+    /// The migration's name.
+    public var name: String
+    /// The outcome.
+    public var status: Status
+    /// Why it failed, when ``status`` is ``Status/failed``.
+    public var failure: Failure?
+    /// When the run started.
+    public var startedAt: Date
+    /// When the run ended.
+    public var finishedAt: Date
+    /// How long the run took, in seconds.
+    public var duration: Double
+    /// The error message, when it failed.
+    public var error: String?
+    /// Warnings from validation.
+    public var warnings: [String]
+    /// Who or what started the run.
+    public var triggeredBy: String
+    /// The host that ran it.
+    public var host: String
+    /// The process id that ran it.
+    public var pid: Int32
+    /// How many times this migration has been attempted, this run included.
+    public var attempts: Int
+    /// The fencing token of the lease the run held, if any.
+    public var fencingToken: UInt64?
+
+    /// Creates a result.
+    public init(
+        name: String,
+        status: Status,
+        failure: Failure? = nil,
+        startedAt: Date,
+        finishedAt: Date,
+        error: String? = nil,
+        warnings: [String] = [],
+        triggeredBy: String,
+        host: String,
+        pid: Int32,
+        attempts: Int = 1,
+        fencingToken: UInt64? = nil
+    ) {
+        self.name = name
+        self.status = status
+        self.failure = failure
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.duration = max(0, finishedAt.timeIntervalSince(startedAt))
+        self.error = error
+        self.warnings = warnings
+        self.triggeredBy = triggeredBy
+        self.host = host
+        self.pid = pid
+        self.attempts = attempts
+        self.fencingToken = fencingToken
+    }
+
+    /// Whether the run failed.
+    public var isFailure: Bool { status == .failed }
+}
+
+// MARK: - JSON
+
+extension MigrationResult {
+    /// Encodes the result as compact JSON with sorted keys and ISO 8601 dates.
+    public func jsonData() throws -> Data {
+        try MigrationJSON.encoder().encode(self)
+    }
+
+    /// Decodes a result from JSON written by ``jsonData()``.
+    public static func decode(from data: Data) throws -> MigrationResult {
+        try MigrationJSON.decoder().decode(MigrationResult.self, from: data)
+    }
+}
+
+/// The JSON conventions shared by every store and front end: sorted keys, ISO 8601 dates.
+public enum MigrationJSON {
+    /// A new encoder with the shared conventions.
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
+        return encoder
+    }
+
+    /// A new decoder with the shared conventions.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

@@ -1,0 +1,265 @@
+import Foundation
+import Logging
+
+/// Which step of a migration a run executes.
+enum MigrationDirection: Sendable {
+    case up
+    case down
+}
+
+extension MigrationRunner {
+    // MARK: - One run
+
+    func execute(
+        _ migration: any Migration<Context>,
+        direction: MigrationDirection,
+        app: Context,
+        options: MigrationRunOptions,
+        known: StoredMigrationState?
+    ) async throws -> MigrationResult {
+        let name = migration.name
+        let progress = MigrationProgress()
+        try claim(name, progress: progress)
+        defer { unclaim(name) }
+
+        let run = RunRecord(
+            name: name,
+            startedAt: Date(),
+            triggeredBy: options.triggeredBy ?? configuration.triggeredBy,
+            host: configuration.host
+        )
+        let baseContext = makeContext(migration, app: app, options: options, progress: progress, fencingToken: nil)
+
+        if options.dryRun {
+            let outcome = await perform(migration, direction: direction, context: baseContext, lease: nil, options)
+            try Self.rethrowRefusal(outcome)
+            let result = run.result(outcome, dryRun: true, attempts: 0, fencingToken: nil)
+            log(result, logger: baseContext.logger)
+            return result
+        }
+
+        let hooks = migration.stateHooks
+        let skipIfCompleted = direction == .up && options.skipCompleted && hooks == nil
+        let acquireStart = ContinuousClock.now
+        let holder = LeaseHolder(
+            host: configuration.host.host, pid: configuration.host.pid, triggeredBy: run.triggeredBy)
+        let request = LeaseRequest(name: name, holder: holder, skipIfCompleted: skipIfCompleted)
+        guard case .acquired(let lease, let completionChecked) = try await acquire(request, options, baseContext)
+        else {
+            return run.skipped()
+        }
+
+        do {
+            let context = makeContext(
+                migration, app: app, options: options, progress: progress, fencingToken: lease.fence.fencingToken)
+            let state: StoredMigrationState
+            if let known { state = known } else { state = try await stateStore.state(of: name) }
+            let completed: Bool
+            if let hooks {
+                completed = try await hooks.isCompleted(context)
+            } else if completionChecked && direction == .up {
+                completed = false
+            } else {
+                completed = try await stateStore.isCompleted(name)
+            }
+            if direction == .up && completed && (options.skipCompleted || hooks != nil) {
+                try await lease.release()
+                return run.skipped()
+            }
+            if direction == .down && !completed {
+                throw MigrationError(
+                    .notCompleted,
+                    "migration '\(name)' has not completed, so there is nothing to roll back",
+                    migration: name
+                )
+            }
+
+            let outcome = await perform(
+                migration, direction: direction, context: context,
+                lease: LeaseKeeping(lease: lease, acquiredAt: acquireStart), options)
+            try Self.rethrowRefusal(outcome)
+            var result = run.result(
+                outcome, dryRun: false, attempts: (state.lastResult?.attempts ?? 0) + 1,
+                fencingToken: lease.fence.fencingToken)
+            if direction == .down, result.status == .completed { result.status = .rolledBack }
+            result = await record(result, hooks: hooks, context: context, fence: lease.fence, lease: lease)
+            log(result, logger: context.logger)
+            return result
+        } catch {
+            try? await lease.release()
+            throw error
+        }
+    }
+
+    // MARK: - Leases
+
+    private func acquire(
+        _ request: LeaseRequest,
+        _ options: MigrationRunOptions,
+        _ context: MigrationContext<Context>
+    ) async throws -> LeaseAcquisition {
+        let deadline = options.whenHeldElsewhere.waitLimit.map { ContinuousClock.now + $0 }
+        var announced = false
+        while true {
+            let acquisition: LeaseAcquisition
+            do {
+                acquisition = try await leaseProvider.acquire(request)
+            } catch let error as MigrationError {
+                throw error
+            } catch {
+                throw MigrationError(
+                    .lease, "could not take the lease of migration '\(request.name)'",
+                    migration: request.name, cause: error)
+            }
+            guard case .heldBy(let holder) = acquisition else { return acquisition }
+            let holderText = holder?.summary ?? "another process"
+            guard let deadline, ContinuousClock.now < deadline else {
+                throw MigrationError(
+                    .heldElsewhere,
+                    "migration '\(request.name)' is already running: its lease is held by \(holderText)"
+                        + (deadline == nil ? "" : " and was not released in time"),
+                    migration: request.name
+                )
+            }
+            if !announced {
+                context.logger.info("waiting for another holder to finish", metadata: ["lease.holder": "\(holderText)"])
+                announced = true
+            }
+            try await leaseProvider.waitForRelease(of: request.name, timeout: deadline - .now)
+        }
+    }
+
+    // MARK: - Recording
+
+    private func record(
+        _ result: MigrationResult,
+        hooks: MigrationStateHooks<Context>?,
+        context: MigrationContext<Context>,
+        fence: LeaseFence,
+        lease: any MigrationLease
+    ) async -> MigrationResult {
+        var result = result
+        var disposition = LeaseDisposition.stillHeld
+        do {
+            switch (result.status, hooks) {
+            case (.completed, let hooks?): try await hooks.markComplete(result, context)
+            case (.completed, nil): disposition = try await stateStore.markCompleted(result, fence: fence)
+            case (.rolledBack, let hooks?): try await hooks.markRolledBack(result, context)
+            case (.rolledBack, nil): disposition = try await stateStore.markRolledBack(result, fence: fence)
+            case (_, _) where result.failure == .leaseLost: break
+            case (_, let hooks?): try await hooks.markFailed(result, context)
+            case (_, nil): disposition = try await stateStore.markFailed(result, fence: fence)
+            }
+        } catch let error as MigrationError where error.code == .leaseLost {
+            result.status = .failed
+            result.failure = .leaseLost
+            result.error = error.message
+        } catch {
+            context.logger.error("could not record the result", metadata: ["error": "\(error)"])
+            if result.status != .failed {
+                result.status = .failed
+                result.failure = .error
+                result.error = "the step succeeded but its result could not be recorded: \(error)"
+            }
+        }
+        if disposition == .stillHeld {
+            do {
+                try await lease.release()
+            } catch {
+                context.logger.warning(
+                    "could not release the lease; it will expire by itself", metadata: ["error": "\(error)"])
+            }
+        }
+        return result
+    }
+
+    // MARK: - Helpers
+
+    /// A step that turns out to be missing (`down` not implemented) is a refusal, not a failed run.
+    private static func rethrowRefusal(_ outcome: StepOutcome) throws(MigrationError) {
+        if let cause = outcome.failure?.cause as? MigrationError, cause.code == .rollbackNotSupported {
+            throw cause
+        }
+    }
+
+    private func claim(_ name: String, progress: MigrationProgress) throws(MigrationError) {
+        let claimed = running.withLock { running in
+            if running[name] != nil { return false }
+            running[name] = progress
+            return true
+        }
+        guard claimed else {
+            throw MigrationError(
+                .alreadyRunning,
+                "migration '\(name)' is already running in this process; wait for it to finish",
+                migration: name
+            )
+        }
+    }
+
+    private func unclaim(_ name: String) {
+        _ = running.withLock { $0.removeValue(forKey: name) }
+    }
+
+    private func makeContext(
+        _ migration: any Migration<Context>,
+        app: Context,
+        options: MigrationRunOptions,
+        progress: MigrationProgress,
+        fencingToken: UInt64?
+    ) -> MigrationContext<Context> {
+        var logger = self.logger
+        logger[metadataKey: "migration.name"] = "\(migration.name)"
+        if options.dryRun { logger[metadataKey: "migration.dry_run"] = "true" }
+        for (key, value) in options.metadata { logger[metadataKey: "migration.metadata.\(key)"] = "\(value)" }
+        return MigrationContext(
+            app: app,
+            migrationName: migration.name,
+            logger: logger,
+            metadata: options.metadata,
+            dryRun: options.dryRun,
+            triggeredBy: options.triggeredBy ?? configuration.triggeredBy,
+            progress: progress,
+            fencingToken: fencingToken
+        )
+    }
+
+    private func log(_ result: MigrationResult, logger: Logger) {
+        let duration = String(format: "%.3f", result.duration)
+        switch result.status {
+        case .failed:
+            logger.error(
+                "migration failed",
+                metadata: ["migration.failure": "\(result.failure?.rawValue ?? "error")", "error": "\(result.error ?? "")"])
+        default:
+            logger.info("migration \(result.status.rawValue)", metadata: ["migration.duration_s": "\(duration)"])
+        }
+    }
+}
+
+/// The facts of one run that every result repeats.
+struct RunRecord {
+    let name: String
+    let startedAt: Date
+    let triggeredBy: String
+    let host: HostIdentity
+
+    func skipped() -> MigrationResult {
+        MigrationResult(
+            name: name, status: .skipped, startedAt: startedAt, finishedAt: Date(),
+            triggeredBy: triggeredBy, host: host.host, pid: host.pid, attempts: 0)
+    }
+
+    func result(_ outcome: StepOutcome, dryRun: Bool, attempts: Int, fencingToken: UInt64?) -> MigrationResult {
+        var result = MigrationResult(
+            name: name, status: dryRun ? .dryRun : .completed, startedAt: startedAt, finishedAt: Date(),
+            warnings: outcome.warnings, triggeredBy: triggeredBy, host: host.host, pid: host.pid,
+            attempts: attempts, fencingToken: fencingToken)
+        if let failure = outcome.failure {
+            result.status = .failed
+            result.failure = failure.kind
+            result.error = StepOutcome.message(for: failure.cause)
+        }
+        return result
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+public import Logging
+import Synchronization
+
+/// Runs the migrations of a ``MigrationRegistry``: one by name, all pending, a rollback, and status.
+///
+/// ```swift
+/// let runner = MigrationRunner(
+///     registry: registry,
+///     stateStore: try FileStateStore(),
+///     leaseProvider: try FileLeaseProvider(),
+///     logger: logger
+/// )
+/// let results = try await runner.runPending(context: services)
+/// ```
+///
+/// For every migration it runs, the runner:
+/// 1. refuses a migration already running in this process (``MigrationError/Code-swift.struct/alreadyRunning``);
+/// 2. takes the migration's lease, waiting for another holder as ``MigrationRunOptions/whenHeldElsewhere`` says,
+///    and skips it if it turns out completed;
+/// 3. runs `validate`, then `up` (or `down`), renewing the lease and logging progress meanwhile, and cancels
+///    the step at the timeout or when the lease is lost;
+/// 4. records the result in the store (or the migration's ``Migration/stateHooks``), fenced by the lease;
+/// 5. releases the lease, on every path.
+///
+/// A dry run does steps 1 and 3 only, with `dryRun == true`.
+public final class MigrationRunner<Context: Sendable>: Sendable {
+    /// The migrations this runner runs.
+    public let registry: MigrationRegistry<Context>
+    /// Where completion state is kept.
+    public let stateStore: any MigrationStateStore
+    /// What marks a migration as running across processes.
+    public let leaseProvider: any MigrationLeaseProvider
+    /// Settings shared by every run.
+    public let configuration: Configuration
+
+    let logger: Logger
+    let running = Mutex<[String: MigrationProgress]>([:])
+
+    /// Creates a runner.
+    ///
+    /// - Parameters:
+    ///   - registry: The migrations, in run order.
+    ///   - stateStore: Where completion is recorded; in memory by default.
+    ///   - leaseProvider: What marks a migration as running; in this process only by default.
+    ///   - logger: The base logger; each migration's logger adds `migration.name` to it.
+    ///   - configuration: Host identity, progress interval and default `triggeredBy`.
+    public init(
+        registry: MigrationRegistry<Context>,
+        stateStore: any MigrationStateStore = InMemoryStateStore(),
+        leaseProvider: any MigrationLeaseProvider = InProcessLeaseProvider(),
+        logger: Logger,
+        configuration: Configuration = Configuration()
+    ) {
+        self.registry = registry
+        self.stateStore = stateStore
+        self.leaseProvider = leaseProvider
+        self.logger = logger
+        self.configuration = configuration
+    }
+
+    // MARK: - Running
+
+    /// Runs one migration by name.
+    ///
+    /// - Returns: The result: completed, skipped (already completed), failed or dry-run.
+    /// - Throws: ``MigrationError`` when the run is refused: an unknown name, a run already in progress in
+    ///   this process, or a lease held elsewhere past ``MigrationRunOptions/whenHeldElsewhere``.
+    public func run(
+        _ name: String,
+        context: Context,
+        options: MigrationRunOptions = MigrationRunOptions()
+    ) async throws -> MigrationResult {
+        let migration = try registry.require(name)
+        return try await execute(migration, direction: .up, app: context, options: options, known: nil)
+    }
+
+    /// Runs every migration that is not completed, in registration order.
+    ///
+    /// The state of all migrations is read at once first. A failure stops the run unless
+    /// ``MigrationRunOptions/continueOnError`` is set; cancellation always stops it.
+    ///
+    /// - Returns: The result of every migration attempted, in order.
+    /// - Throws: ``MigrationError`` when a run is refused (see ``run(_:context:options:)``) or the store fails.
+    public func runPending(
+        context: Context,
+        options: MigrationRunOptions = MigrationRunOptions()
+    ) async throws -> [MigrationResult] {
+        let states = try await stateStore.states(for: registry.names)
+        var results: [MigrationResult] = []
+        for migration in registry.migrations {
+            let state = states[migration.name] ?? .pending
+            if state.isCompleted && migration.stateHooks == nil { continue }
+            var pendingOptions = options
+            pendingOptions.skipCompleted = true
+            let result = try await execute(
+                migration, direction: .up, app: context, options: pendingOptions, known: state)
+            if result.status == .skipped && migration.stateHooks != nil { continue }
+            results.append(result)
+            if result.isFailure && (result.failure == .cancelled || !options.continueOnError) { break }
+        }
+        return results
+    }
+
+    /// Rolls a completed migration back: runs `down`, then clears its completion so it is pending again.
+    ///
+    /// - Returns: A ``MigrationResult/Status/rolledBack`` or failed result (or dry-run).
+    /// - Throws: ``MigrationError`` for an unknown name, a migration without `down`
+    ///   (``MigrationError/Code-swift.struct/rollbackNotSupported``), one not completed
+    ///   (``MigrationError/Code-swift.struct/notCompleted``), or a refused run.
+    public func rollback(
+        _ name: String,
+        context: Context,
+        options: MigrationRunOptions = MigrationRunOptions()
+    ) async throws -> MigrationResult {
+        let migration = try registry.require(name)
+        return try await execute(migration, direction: .down, app: context, options: options, known: nil)
+    }
+
+    // MARK: - Observing
+
+    /// The latest progress of a migration running in this process, if it is running.
+    public func progress(of name: String) -> ProgressSnapshot? {
+        running.withLock { $0[name] }?.snapshot()
+    }
+
+    /// The names of the migrations running in this process.
+    public var runningMigrations: [String] {
+        running.withLock { Array($0.keys) }.sorted()
+    }
+}
+
+// MARK: - Configuration
+
+extension MigrationRunner {
+    /// Settings shared by every run of a ``MigrationRunner``.
+    public struct Configuration: Sendable {
+        /// The host and process recorded in results and leases.
+        public var host: HostIdentity
+        /// Who or what starts runs when ``MigrationRunOptions/triggeredBy`` is not set.
+        public var triggeredBy: String
+        /// How often a running migration's progress is logged and published.
+        public var progressInterval: Duration
+
+        /// Creates a configuration.
+        ///
+        /// - Parameters:
+        ///   - host: This process by default.
+        ///   - triggeredBy: The operating-system user by default.
+        ///   - progressInterval: Five seconds by default.
+        public init(
+            host: HostIdentity = .current,
+            triggeredBy: String = Configuration.operatingSystemUser,
+            progressInterval: Duration = .seconds(5)
+        ) {
+            self.host = host
+            self.triggeredBy = triggeredBy
+            self.progressInterval = progressInterval
+        }
+
+        /// The user running this process, from `USER` or `LOGNAME`, or `unknown`.
+        public static var operatingSystemUser: String {
+            let environment = ProcessInfo.processInfo.environment
+            return environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+        }
+    }
+}

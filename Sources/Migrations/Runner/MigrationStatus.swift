@@ -1,0 +1,52 @@
+/// The state of one registered migration, as ``MigrationRunner/status(context:)`` reports it.
+public struct MigrationStatus: Sendable, Codable, Equatable {
+    /// Where a migration stands.
+    public enum State: String, Sendable, Codable, CaseIterable {
+        /// Never completed, not running, no recorded error.
+        case pending
+        /// Completed.
+        case completed
+        /// The last run failed and it has not completed since.
+        case failed
+        /// A lease is held on it, here or elsewhere.
+        case running
+    }
+
+    /// The migration's name.
+    public var name: String
+    /// Its description.
+    public var description: String
+    /// Its position in run order, from 1.
+    public var position: Int
+    /// Where it stands.
+    public var state: State
+    /// The last stored result, if any.
+    public var lastResult: MigrationResult?
+    /// The last error message, if any.
+    public var lastError: String?
+    /// The lease holder while it runs, when known.
+    public var holder: LeaseHolder?
+    /// Its latest progress while it runs, when known.
+    public var progress: ProgressSnapshot?
+
+    /// Creates a status entry.
+    public init(
+        name: String,
+        description: String,
+        position: Int,
+        state: State,
+        lastResult: MigrationResult? = nil,
+        lastError: String? = nil,
+        holder: LeaseHolder? = nil,
+        progress: ProgressSnapshot? = nil
+    ) {
+        self.name = name
+        self.description = description
+        self.position = position
+        self.state = state
+        self.lastResult = lastResult
+        self.lastError = lastError
+        self.holder = holder
+        self.progress = progress
+    }
+}

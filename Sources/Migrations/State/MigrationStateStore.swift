@@ -1,0 +1,52 @@
+/// Where completion state lives: which migrations completed, their last result, their last error.
+///
+/// The runner reads state for many migrations at once (``states(for:)``, one round trip in a networked
+/// store) and writes it after each run. Writes made while holding a lease pass its ``LeaseFence``; a
+/// store that shares storage with its lease (Redis) refuses the write when the lease is no longer held
+/// by that owner, and may release the lease in the same step.
+///
+/// Ships with ``InMemoryStateStore`` (tests), ``FileStateStore`` (the embedded default) and, in the
+/// `MigrationsRedis` module, `RedisStateStore`.
+public protocol MigrationStateStore: Sendable {
+    /// Reads the state of many migrations at once.
+    ///
+    /// - Parameter names: The migrations to read.
+    /// - Returns: A state for every name asked for; a migration never seen is ``StoredMigrationState/pending``.
+    func states(for names: [String]) async throws -> [String: StoredMigrationState]
+
+    /// Answers whether a migration has completed.
+    func isCompleted(_ name: String) async throws -> Bool
+
+    /// Records a completed run: sets the completion marker, stores the result, clears the last error.
+    ///
+    /// - Parameters:
+    ///   - result: The result to store.
+    ///   - fence: The lease held for the run, if any; a store that can check it refuses a stale holder.
+    /// - Returns: Whether the write also released the lease.
+    /// - Throws: ``MigrationError`` with code ``MigrationError/Code-swift.struct/leaseLost`` when the fence no longer holds.
+    func markCompleted(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition
+
+    /// Records a failed run: stores the error message (and the result where the store keeps it).
+    func markFailed(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition
+
+    /// Records a rollback: clears the completion marker so the migration is pending again.
+    func markRolledBack(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition
+
+    /// Clears the completion marker and the last error, so the migration runs again. An operator's tool.
+    func reset(_ name: String) async throws
+}
+
+/// Whether a fenced write also released the lease it was fenced by.
+public enum LeaseDisposition: Sendable, Equatable {
+    /// The lease is still held; the runner releases it.
+    case stillHeld
+    /// The write released the lease in the same step.
+    case released
+}
+
+extension MigrationStateStore {
+    /// Reads the state of one migration.
+    public func state(of name: String) async throws -> StoredMigrationState {
+        try await states(for: [name])[name] ?? .pending
+    }
+}
