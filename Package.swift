@@ -13,7 +13,7 @@ let package = Package(
         .library(name: "RedisTestSupport", targets: ["RedisTestSupport"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0")
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0")
     ],
     targets: [
         // MARK: - Core (no Redis, no NIO)
@@ -53,9 +53,18 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        .executableTarget(
+            name: "MigrationsTestWorker",
+            dependencies: ["Migrations", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "MigrationsTests",
-            dependencies: ["Migrations"],
+            dependencies: [
+                "Migrations",
+                "MigrationsTestWorker",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(

@@ -1,0 +1,40 @@
+extension MigrationRunner {
+    /// The state of every registered migration, in run order.
+    ///
+    /// The store is read once for all of them; migrations with ``Migration/stateHooks`` ask their hooks.
+    /// A migration is ``MigrationStatus/State/running`` while this process runs it or a lease on it is
+    /// visible in the store, with the holder and the latest progress where known.
+    ///
+    /// - Parameter context: The application context, handed to state hooks.
+    public func status(context: Context) async throws -> [MigrationStatus] {
+        let states = try await stateStore.states(for: registry.names)
+        var statuses: [MigrationStatus] = []
+        for (index, migration) in registry.migrations.enumerated() {
+            var stored = states[migration.name] ?? .pending
+            if let hooks = migration.stateHooks {
+                let hookContext = MigrationContext(
+                    app: context, migrationName: migration.name, logger: logger,
+                    triggeredBy: configuration.triggeredBy)
+                stored.isCompleted = try await hooks.isCompleted(hookContext)
+            }
+            let localProgress = progress(of: migration.name)
+            let state: MigrationStatus.State =
+                if localProgress != nil || stored.holder != nil { .running }
+                else if stored.isCompleted { .completed }
+                else if stored.lastError != nil { .failed }
+                else { .pending }
+            statuses.append(
+                MigrationStatus(
+                    name: migration.name,
+                    description: migration.description,
+                    position: index + 1,
+                    state: state,
+                    lastResult: stored.lastResult,
+                    lastError: stored.lastError,
+                    holder: stored.holder,
+                    progress: localProgress ?? stored.progress
+                ))
+        }
+        return statuses
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import InMemoryLogging
+import Logging
+import Migrations
+import Synchronization
+
+/// The application context of the tests: counts every step it is asked to run.
+final class TestApp: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    func record(_ step: String) {
+        counts.withLock { $0[step, default: 0] += 1 }
+    }
+
+    func count(_ step: String) -> Int {
+        counts.withLock { $0[step] ?? 0 }
+    }
+}
+
+/// A migration built from closures that records its steps in the ``TestApp``.
+func counting(
+    _ name: String,
+    validate: ValidationResult = .valid,
+    withDown: Bool = true,
+    up: @escaping @Sendable (MigrationContext<TestApp>) async throws -> Void = { _ in }
+) -> ClosureMigration<TestApp> {
+    ClosureMigration<TestApp>(
+        name: name,
+        description: "test migration \(name)",
+        validate: { _ in validate },
+        up: { context in
+            context.app.record("\(name).up\(context.dryRun ? ".dry" : "")")
+            try await up(context)
+        },
+        down: withDown ? { @Sendable context in context.app.record("\(name).down\(context.dryRun ? ".dry" : "")") } : nil
+    )
+}
+
+/// A runner over the given migrations with in-memory state and an in-memory log.
+struct TestHarness {
+    let app = TestApp()
+    let store: any MigrationStateStore
+    let logs = InMemoryLogHandler()
+    let runner: MigrationRunner<TestApp>
+
+    init(
+        _ migrations: [any Migration<TestApp>],
+        store: any MigrationStateStore = InMemoryStateStore(),
+        leaseProvider: any MigrationLeaseProvider = InProcessLeaseProvider(),
+        progressInterval: Duration = .seconds(5)
+    ) throws {
+        self.store = store
+        let handler = logs
+        let logger = Logger(label: "test") { _ in handler }
+        runner = MigrationRunner(
+            registry: try MigrationRegistry(migrations),
+            stateStore: store,
+            leaseProvider: leaseProvider,
+            logger: logger,
+            configuration: .init(triggeredBy: "tests", progressInterval: progressInterval)
+        )
+    }
+}
+
+/// A fresh temporary directory, removed by the caller.
+func temporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-tests-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
