@@ -55,7 +55,7 @@ let package = Package(
         // MARK: - Tests
         .executableTarget(
             name: "MigrationsTestWorker",
-            dependencies: ["Migrations", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Migrations", "MigrationsRedis", "RedisClient", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift6
         ),
         .testTarget(
@@ -74,7 +74,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationsRedisTests",
-            dependencies: ["MigrationsRedis", "RedisTestSupport"],
+            dependencies: ["MigrationsRedis", "RedisTestSupport", "MigrationsTestWorker"],
             swiftSettings: strictSwift6
         ),
     ],

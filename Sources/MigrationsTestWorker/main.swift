@@ -1,57 +1,112 @@
-// A worker process for the race tests: runs N no-op-ish migrations whose `up` appends the migration's
-// name to a shared journal file, so the tests can count how often each one really ran.
+// A worker process for the race and crash tests. It registers `count` migrations named
+// `race-0` … `race-<count-1>` whose `up` counts its own executions (a line in a journal file, or an
+// INCR in Redis), then sleeps `--step-ms`, and runs them all (or `--only NAME`) with `runPending`.
 //
-//     migrations-test-worker file <directory> <count> <journal> [step-milliseconds]
+//     MigrationsTestWorker --backend file --target <directory> --count N --journal <file> [--step-ms N]
+//     MigrationsTestWorker --backend redis --target <url> --count N [--prefix P] [--ttl-ms N] [--step-ms N]
+//                          [--only NAME]
 //
-// Exits 0 when every migration ended completed or skipped, 1 otherwise.
+// Prints one JSON result per line on stdout. Exits 0 when every migration ended completed or skipped,
+// 1 when one failed, 3 when a run was refused or the backend failed.
 import Foundation
 import Logging
 import Migrations
+import MigrationsRedis
+import RedisClient
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-struct Journal: Sendable {
-    let path: String
+/// What each migration's `up` uses to count its executions.
+struct WorkerApp: Sendable {
+    let journal: String?
+    let counter: RedisConnection?
+    let counterPrefix: String
 
-    func append(_ line: String) throws {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        defer { close(descriptor) }
-        let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    func recordExecution(of name: String) async throws {
+        if let counter {
+            let time = try await counter.send(["TIME"]).array ?? []
+            let milliseconds = (Int(time.first?.string ?? "0") ?? 0) * 1000 + (Int(time.last?.string ?? "0") ?? 0) / 1000
+            _ = try await counter.pipeline([
+                ["INCR", "\(counterPrefix)-count:\(name)"],
+                ["RPUSH", "\(counterPrefix)-runs:\(name)", "\(getpid()) \(milliseconds)"],
+            ])
+        }
+        if let journal {
+            let descriptor = open(journal, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw POSIXError(.EIO) }
+            defer { close(descriptor) }
+            let bytes = Array((name + "\n").utf8)
+            _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        }
     }
 }
 
-let arguments = CommandLine.arguments
-guard arguments.count >= 5, arguments[1] == "file", let count = Int(arguments[3]) else {
-    FileHandle.standardError.write(Data("usage: migrations-test-worker file <directory> <count> <journal> [step-ms]\n".utf8))
-    exit(2)
+func option(_ name: String) -> String? {
+    guard let index = CommandLine.arguments.firstIndex(of: "--" + name), index + 1 < CommandLine.arguments.count
+    else { return nil }
+    return CommandLine.arguments[index + 1]
 }
-let directory = arguments[2]
-let journal = Journal(path: arguments[4])
-let stepMilliseconds = arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0
 
-var registry = MigrationRegistry<Journal>()
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(code)
+}
+
+guard let backend = option("backend"), let target = option("target"), let count = option("count").flatMap(Int.init)
+else { fail("usage: MigrationsTestWorker --backend file|redis --target T --count N …", code: 2) }
+let stepMilliseconds = option("step-ms").flatMap(Int.init) ?? 0
+let prefix = option("prefix") ?? "migration"
+
+var logger = Logger(label: "worker")
+logger.logLevel = .warning
+
+let stateStore: any MigrationStateStore
+let leaseProvider: any MigrationLeaseProvider
+let app: WorkerApp
+do {
+    switch backend {
+    case "file":
+        stateStore = try FileStateStore(directory: target)
+        leaseProvider = try FileLeaseProvider(directory: target)
+        app = WorkerApp(journal: option("journal"), counter: nil, counterPrefix: prefix)
+    default:
+        let configuration = try RedisConfiguration(url: target)
+        let redis = try await RedisMigrationBackend.connect(
+            configuration: configuration, keys: RedisMigrationKeys(prefix: prefix),
+            leaseTimeToLive: .milliseconds(option("ttl-ms").flatMap(Int.init) ?? 30_000))
+        stateStore = redis.stateStore
+        leaseProvider = redis.leaseProvider
+        app = WorkerApp(
+            journal: option("journal"), counter: try await RedisConnection(configuration: configuration),
+            counterPrefix: prefix)
+    }
+} catch {
+    fail("backend: \(error)", code: 3)
+}
+
+var registry = MigrationRegistry<WorkerApp>()
 for index in 0..<count {
     try registry.register(
-        ClosureMigration<Journal>(name: "race-\(index)") { context in
-            try context.app.append(context.migrationName)
+        ClosureMigration<WorkerApp>(name: "race-\(index)") { context in
+            try await context.app.recordExecution(of: context.migrationName)
             if stepMilliseconds > 0 { try await Task.sleep(for: .milliseconds(stepMilliseconds)) }
         })
 }
 
-var logger = Logger(label: "migrations-test-worker")
-logger.logLevel = .warning
-let runner = MigrationRunner(
-    registry: registry,
-    stateStore: try FileStateStore(directory: directory),
-    leaseProvider: try FileLeaseProvider(directory: directory),
-    logger: logger
-)
-let results = try await runner.runPending(context: journal)
-let failed = results.filter(\.isFailure)
-for result in failed { FileHandle.standardError.write(Data("\(result.name): \(result.error ?? "")\n".utf8)) }
-print("ran \(results.filter { $0.status == .completed }.count) skipped \(results.filter { $0.status == .skipped }.count)")
-exit(failed.isEmpty ? 0 : 1)
+let runner = MigrationRunner(registry: registry, stateStore: stateStore, leaseProvider: leaseProvider, logger: logger)
+do {
+    let results: [MigrationResult]
+    if let only = option("only") {
+        results = [try await runner.run(only, context: app)]
+    } else {
+        results = try await runner.runPending(context: app)
+    }
+    for result in results {
+        print(String(decoding: try result.jsonData(), as: UTF8.self))
+    }
+    exit(results.contains(where: \.isFailure) ? 1 : 0)
+} catch {
+    fail("refused: \(error)", code: 3)
+}

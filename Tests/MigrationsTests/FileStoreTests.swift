@@ -108,7 +108,7 @@ struct FileStoreTests {
         let journal = directory + "/journal.log"
         let count = 25
         let workers = try (0..<2).map { _ in
-            try WorkerProcess.launch(["file", directory + "/state", "\(count)", journal, "10"])
+            try WorkerProcess.launch(["--backend", "file", "--target", directory + "/state", "--count", "\(count)", "--journal", journal, "--step-ms", "10"])
         }
         for worker in workers {
             let status = try await worker.wait()

@@ -36,20 +36,14 @@ public final class FileStateStore: MigrationStateStore {
             let stem = MigrationFileName.stem(for: name)
             let done = try AtomicFile.read(path(stem, "done"))
             let error = try AtomicFile.read(path(stem, "error")).map { String(decoding: $0, as: UTF8.self) }
-            let result = try done.map { data throws(MigrationError) in
-                do {
-                    return try MigrationResult.decode(from: data)
-                } catch {
-                    throw MigrationError(
-                        .stateStore,
-                        "\(path(stem, "done")) does not hold a migration result: \(error)", migration: name)
-                }
-            }
+            let result = done.flatMap { try? MigrationResult.decode(from: $0) }
+            let problem = done != nil && result == nil ? "\(path(stem, "done")) does not hold a migration result" : nil
             states[name] = StoredMigrationState(
                 isCompleted: done != nil,
                 lastResult: result,
                 lastError: error,
-                holder: FileLeaseProvider.currentHolder(atPath: path(stem, "lock"))
+                holder: FileLeaseProvider.currentHolder(atPath: path(stem, "lock")),
+                problem: problem
             )
         }
         return states

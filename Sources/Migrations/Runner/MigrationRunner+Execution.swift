@@ -40,12 +40,11 @@ extension MigrationRunner {
 
         let hooks = migration.stateHooks
         let skipIfCompleted = direction == .up && options.skipCompleted && hooks == nil
-        let acquireStart = ContinuousClock.now
         let holder = LeaseHolder(
             host: configuration.host.host, pid: configuration.host.pid, triggeredBy: run.triggeredBy)
         let request = LeaseRequest(name: name, holder: holder, skipIfCompleted: skipIfCompleted)
-        guard case .acquired(let lease, let completionChecked) = try await acquire(request, options, baseContext)
-        else {
+        let (acquisition, acquireStart) = try await acquire(request, options, baseContext)
+        guard case .acquired(let lease, let completionChecked) = acquisition else {
             return run.skipped()
         }
 
@@ -93,15 +92,20 @@ extension MigrationRunner {
 
     // MARK: - Leases
 
+    /// Takes the lease, waiting for another holder as the options allow.
+    ///
+    /// - Returns: The acquisition and the instant its successful attempt started, from which the lease's
+    ///   local expiry is computed (not the start of any waiting before it).
     private func acquire(
         _ request: LeaseRequest,
         _ options: MigrationRunOptions,
         _ context: MigrationContext<Context>
-    ) async throws -> LeaseAcquisition {
+    ) async throws -> (LeaseAcquisition, ContinuousClock.Instant) {
         let deadline = options.whenHeldElsewhere.waitLimit.map { ContinuousClock.now + $0 }
         var announced = false
         while true {
             let acquisition: LeaseAcquisition
+            let attemptStart = ContinuousClock.now
             do {
                 acquisition = try await leaseProvider.acquire(request)
             } catch let error as MigrationError {
@@ -111,7 +115,7 @@ extension MigrationRunner {
                     .lease, "could not take the lease of migration '\(request.name)'",
                     migration: request.name, cause: error)
             }
-            guard case .heldBy(let holder) = acquisition else { return acquisition }
+            guard case .heldBy(let holder) = acquisition else { return (acquisition, attemptStart) }
             let holderText = holder?.summary ?? "another process"
             guard let deadline, ContinuousClock.now < deadline else {
                 throw MigrationError(

@@ -20,6 +20,7 @@ extension MigrationRunner {
             let localProgress = progress(of: migration.name)
             let state: MigrationStatus.State =
                 if localProgress != nil || stored.holder != nil { .running }
+                else if stored.problem != nil { .unknown }
                 else if stored.isCompleted { .completed }
                 else if stored.lastError != nil { .failed }
                 else { .pending }
@@ -32,7 +33,8 @@ extension MigrationRunner {
                     lastResult: stored.lastResult,
                     lastError: stored.lastError,
                     holder: stored.holder,
-                    progress: localProgress ?? stored.progress
+                    progress: localProgress ?? stored.progress,
+                    problem: stored.problem
                 ))
         }
         return statuses

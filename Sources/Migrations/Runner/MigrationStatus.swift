@@ -10,6 +10,8 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
         case failed
         /// A lease is held on it, here or elsewhere.
         case running
+        /// Its state could not be read: see ``MigrationStatus/problem``.
+        case unknown
     }
 
     /// The migration's name.
@@ -28,6 +30,8 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
     public var holder: LeaseHolder?
     /// Its latest progress while it runs, when known.
     public var progress: ProgressSnapshot?
+    /// Why its state could not be read, naming the key or file, when ``state`` is ``State/unknown``.
+    public var problem: String?
 
     /// Creates a status entry.
     public init(
@@ -38,7 +42,8 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
         lastResult: MigrationResult? = nil,
         lastError: String? = nil,
         holder: LeaseHolder? = nil,
-        progress: ProgressSnapshot? = nil
+        progress: ProgressSnapshot? = nil,
+        problem: String? = nil
     ) {
         self.name = name
         self.description = description
@@ -48,5 +53,6 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
         self.lastError = lastError
         self.holder = holder
         self.progress = progress
+        self.problem = problem
     }
 }

@@ -10,6 +10,8 @@ public struct StoredMigrationState: Sendable, Codable, Equatable {
     public var holder: LeaseHolder?
     /// The latest published progress of a running migration, if any.
     public var progress: ProgressSnapshot?
+    /// What could not be read, naming the key or file: foreign data where the store expected its own.
+    public var problem: String?
 
     /// Creates a state.
     public init(
@@ -17,13 +19,15 @@ public struct StoredMigrationState: Sendable, Codable, Equatable {
         lastResult: MigrationResult? = nil,
         lastError: String? = nil,
         holder: LeaseHolder? = nil,
-        progress: ProgressSnapshot? = nil
+        progress: ProgressSnapshot? = nil,
+        problem: String? = nil
     ) {
         self.isCompleted = isCompleted
         self.lastResult = lastResult
         self.lastError = lastError
         self.holder = holder
         self.progress = progress
+        self.problem = problem
     }
 
     /// A migration never run.

@@ -1,0 +1,178 @@
+public import Migrations
+public import RedisClient
+import Foundation
+import Synchronization
+
+/// Leases in Redis: the cross-process "running" mark for a fleet of replicas.
+///
+/// A lease is the key `<prefix>:<name>:lease`, taken with `SET key value NX PX ttl` inside one script
+/// that first answers "already completed" and increments the fencing token `<prefix>:<name>:fence`:
+/// the first step of a run is one round trip. The value is a ``RedisLeaseValue`` (owner token, host,
+/// pid, triggeredBy, acquiredAt, fencing token). While the step runs, the runner renews the lease every
+/// third of its TTL with a compare-and-`PEXPIRE` on a connection of its own; release is a
+/// compare-and-delete, never a plain `DEL`.
+///
+/// A holder that dies stops renewing: its lease expires after the TTL and a waiting replica takes over.
+/// A holder that stalls past its TTL finds, when it resumes, that its fenced completion is refused.
+///
+/// Replicas that find a lease held wait for it (``waitForRelease(of:timeout:)``) by blocking on a list
+/// that the releasing script pushes to, so they wake as soon as the holder finishes.
+public final class RedisLeaseProvider: MigrationLeaseProvider {
+    /// The key layout.
+    public let keys: RedisMigrationKeys
+    /// How long a lease lives without renewal.
+    public let timeToLive: Duration
+
+    let commands: RedisConnection
+    let renewals: RedisConnection
+    private let idleWaitConnections = Mutex<[RedisConnection]>([])
+
+    /// Creates a provider.
+    ///
+    /// - Parameters:
+    ///   - commands: The connection for acquire and release; it may be shared with the state store.
+    ///   - renewals: A connection used only for renewals, so they never queue behind other commands.
+    ///   - keys: The key layout.
+    ///   - timeToLive: The lease TTL, 30 seconds by default; at least 30 milliseconds.
+    public init(
+        commands: RedisConnection,
+        renewals: RedisConnection,
+        keys: RedisMigrationKeys = RedisMigrationKeys(),
+        timeToLive: Duration = .seconds(30)
+    ) throws(MigrationError) {
+        guard timeToLive >= .milliseconds(30) else {
+            throw MigrationError(.invalidConfiguration, "the lease TTL must be at least 30 ms, not \(timeToLive)")
+        }
+        self.commands = commands
+        self.renewals = renewals
+        self.keys = keys
+        self.timeToLive = timeToLive
+    }
+
+    var timeToLiveMilliseconds: Int64 {
+        let components = timeToLive.components
+        return components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+
+    // MARK: - Acquiring
+
+    /// Tries once to take the lease: one script that answers completed, held (with the holder) or acquired.
+    ///
+    /// If the script's reply is lost (a timeout, a dropped connection) it may still have run: the lease is
+    /// then read back, and it is ours exactly when it holds our token.
+    public func acquire(_ request: LeaseRequest) async throws -> LeaseAcquisition {
+        let name = request.name
+        let value = RedisLeaseValue(
+            token: LeaseToken.random(), host: request.holder.host, pid: request.holder.pid,
+            triggeredBy: request.holder.triggeredBy, acquiredAt: request.holder.acquiredAt,
+            ttlMs: timeToLiveMilliseconds)
+        let json = String(decoding: try MigrationJSON.encoder().encode(value), as: UTF8.self)
+        let reply: RedisReply
+        do {
+            reply = try await commands.evaluate(
+                RedisMigrationScripts.acquire,
+                keys: [keys.completed(name), keys.lease(name), keys.fence(name)],
+                arguments: [json, String(timeToLiveMilliseconds), request.skipIfCompleted ? "1" : "0"])
+        } catch let error where error.isTransport {
+            return try await resolveAmbiguousAcquire(name: name, token: value.token, cause: error)
+        } catch {
+            throw leaseError("could not take the lease \(keys.lease(name))", name: name, error)
+        }
+        guard let parts = reply.array, let verdict = parts.first?.string else {
+            throw MigrationError(.lease, "unexpected reply to the acquire script: \(reply)", migration: name)
+        }
+        switch verdict {
+        case "completed":
+            return .alreadyCompleted
+        case "held":
+            let holder = parts.count > 1 ? parts[1].bytes.flatMap(RedisLeaseValue.decode) : nil
+            return .heldBy(holder?.holder(ttlLeftMilliseconds: parts.count > 2 ? parts[2].int : nil))
+        default:
+            let fencingToken = parts.count > 1 ? parts[1].int.map { UInt64(max(0, $0)) } : nil
+            return .acquired(lease(name: name, token: value.token, fencingToken: fencingToken), completionChecked: request.skipIfCompleted)
+        }
+    }
+
+    /// After a lost reply: read the lease back (a few times, as the server may be paused) and own it only
+    /// if it holds our token. If it cannot be read, give up: a lease we might hold expires by its TTL.
+    private func resolveAmbiguousAcquire(name: String, token: String, cause: RedisError) async throws -> LeaseAcquisition {
+        var lastError = cause
+        for attempt in 0..<3 {
+            if attempt > 0 { try await Task.sleep(for: timeToLive / 6) }
+            do {
+                let reply = try await commands.send(["GET", keys.lease(name)])
+                guard let value = reply.bytes.flatMap(RedisLeaseValue.decode) else { return .heldBy(nil) }
+                if value.token == token {
+                    return .acquired(lease(name: name, token: token, fencingToken: value.fencingToken), completionChecked: false)
+                }
+                return .heldBy(value.holder(ttlLeftMilliseconds: nil))
+            } catch {
+                lastError = error
+            }
+        }
+        throw leaseError(
+            "could not take the lease \(keys.lease(name)) and could not find out whether the attempt took it "
+                + "(if it did, it expires within \(timeToLive))", name: name, lastError)
+    }
+
+    private func lease(name: String, token: String, fencingToken: UInt64?) -> RedisLease {
+        RedisLease(name: name, fence: LeaseFence(token: token, fencingToken: fencingToken), provider: self)
+    }
+
+    // MARK: - Waiting
+
+    /// Blocks until the holder releases the lease (it pushes to this waiter's list), or until the lease's
+    /// remaining TTL or `timeout` passes, whichever is first.
+    public func waitForRelease(of name: String, timeout: Duration) async throws {
+        let connection = try await waitConnection()
+        defer { idleWaitConnections.withLock { $0.append(connection) } }
+        let id = LeaseToken.random()
+        let list = keys.waiterListPrefix(name) + id
+        do {
+            let replies = try await connection.pipeline([["SADD", keys.waiters(name), id], ["PTTL", keys.lease(name)]])
+            let remaining = replies[1].int ?? -2
+            if remaining != -2 {
+                let leaseLeft: Duration = remaining >= 0 ? .milliseconds(remaining + 20) : .seconds(1)
+                let wait = min(timeout, leaseLeft)
+                let seconds = max(0.01, Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+                _ = try await connection.send(
+                    ["BLPOP", list, String(format: "%.3f", seconds)], timeout: wait + .seconds(2))
+            }
+            _ = try? await connection.pipeline([["SREM", keys.waiters(name), id], ["DEL", list]])
+        } catch {
+            _ = try? await connection.pipeline([["SREM", keys.waiters(name), id], ["DEL", list]])
+            throw leaseError("could not wait for the lease \(keys.lease(name))", name: name, error)
+        }
+    }
+
+    private func waitConnection() async throws -> RedisConnection {
+        if let idle = idleWaitConnections.withLock({ $0.popLast() }) { return idle }
+        do {
+            return try await RedisConnection(configuration: commands.configuration)
+        } catch {
+            throw leaseError("could not open a connection to wait for a lease", name: nil, error)
+        }
+    }
+
+    // MARK: - Operator actions
+
+    /// Clears a migration's lease whoever holds it, and bumps its fence so the old holder can no longer
+    /// record anything. An operator's tool for a stuck lease.
+    ///
+    /// - Returns: The value that was cleared, if there was one.
+    public func forceUnlock(_ name: String) async throws -> RedisLeaseValue? {
+        do {
+            let reply = try await commands.evaluate(
+                RedisMigrationScripts.forceUnlock,
+                keys: [keys.lease(name), keys.fence(name), keys.progress(name), keys.waiters(name)],
+                arguments: [keys.waiterListPrefix(name)])
+            return reply.bytes.flatMap(RedisLeaseValue.decode)
+        } catch {
+            throw leaseError("could not clear the lease \(keys.lease(name))", name: name, error)
+        }
+    }
+
+    func leaseError(_ what: String, name: String?, _ error: RedisError) -> MigrationError {
+        MigrationError(.lease, "\(what): \(error.message)", migration: name, cause: error)
+    }
+}

@@ -1,0 +1,54 @@
+public import Foundation
+public import Migrations
+
+/// The JSON value stored at `<prefix>:<name>:lease` while a migration runs.
+///
+/// ```json
+/// {"acquiredAt":"2026-11-29T15:04:05Z","fencingToken":7,"host":"api-7f9c","pid":4242,
+///  "token":"9f8e…32 hex digits…","triggeredBy":"startup","ttlMs":30000}
+/// ```
+///
+/// `token` is 16 random bytes from the system generator, in hex: only the holder knows it, and every
+/// renew, release and fenced write compares it. The rest tells an operator who holds the lease.
+public struct RedisLeaseValue: Sendable, Codable, Equatable {
+    /// The owner token.
+    public var token: String
+    /// The holder's host name.
+    public var host: String
+    /// The holder's process id.
+    public var pid: Int32
+    /// Who or what started the run.
+    public var triggeredBy: String
+    /// When the lease was first acquired.
+    public var acquiredAt: Date
+    /// The fencing token of this acquisition.
+    public var fencingToken: UInt64?
+    /// The lease's time to live in milliseconds (each renewal extends it by this much).
+    public var ttlMs: Int64
+
+    /// Creates a value.
+    public init(
+        token: String, host: String, pid: Int32, triggeredBy: String, acquiredAt: Date,
+        fencingToken: UInt64? = nil, ttlMs: Int64
+    ) {
+        self.token = token
+        self.host = host
+        self.pid = pid
+        self.triggeredBy = triggeredBy
+        self.acquiredAt = acquiredAt
+        self.fencingToken = fencingToken
+        self.ttlMs = ttlMs
+    }
+
+    /// The holder as the core describes it, with the TTL left when known.
+    public func holder(ttlLeftMilliseconds: Int64?) -> LeaseHolder {
+        LeaseHolder(
+            host: host, pid: pid, triggeredBy: triggeredBy, acquiredAt: acquiredAt,
+            fencingToken: fencingToken, ttlMilliseconds: ttlLeftMilliseconds)
+    }
+
+    /// Decodes a stored value; `nil` when it is not one of ours.
+    public static func decode(_ bytes: [UInt8]) -> RedisLeaseValue? {
+        try? MigrationJSON.decoder().decode(RedisLeaseValue.self, from: Data(bytes))
+    }
+}

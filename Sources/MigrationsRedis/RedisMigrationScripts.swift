@@ -1,0 +1,109 @@
+import RedisClient
+
+/// The Lua scripts that make each state change one atomic step on the server.
+///
+/// Every script that changes a migration's state while a lease is held first checks that the lease
+/// still holds the caller's token (`owns`); a holder that lost its lease changes nothing.
+enum RedisMigrationScripts {
+    /// Shared Lua functions: `owns(leaseKey, token)` and `wake(waitersKey, listPrefix)`.
+    private static let functions = """
+        local function owns(key, token)
+          local current = redis.call('GET', key)
+          if not current then return false end
+          local ok, value = pcall(cjson.decode, current)
+          return ok and type(value) == 'table' and value['token'] == token
+        end
+        local function wake(waiters, listPrefix)
+          for _, id in ipairs(redis.call('SMEMBERS', waiters)) do
+            local list = listPrefix .. id
+            redis.call('RPUSH', list, '1')
+            redis.call('PEXPIRE', list, 60000)
+          end
+          redis.call('DEL', waiters)
+        end
+
+        """
+
+    /// KEYS: completed, lease, fence. ARGV: lease value JSON (without fence), ttl ms, skip-if-completed (`1`/`0`).
+    ///
+    /// Returns `{'completed'}`, `{'held', value, pttl}` or `{'acquired', fence}`: one round trip answers
+    /// whether to skip, wait or run.
+    static let acquire = RedisScript(
+        functions + """
+            if ARGV[3] == '1' and redis.call('GET', KEYS[1]) == 'true' then
+              return {'completed'}
+            end
+            local current = redis.call('GET', KEYS[2])
+            if current then
+              return {'held', current, redis.call('PTTL', KEYS[2])}
+            end
+            local fence = redis.call('INCR', KEYS[3])
+            local value = cjson.decode(ARGV[1])
+            value['fencingToken'] = fence
+            if not redis.call('SET', KEYS[2], cjson.encode(value), 'NX', 'PX', ARGV[2]) then
+              return {'held', redis.call('GET', KEYS[2]), redis.call('PTTL', KEYS[2])}
+            end
+            return {'acquired', fence}
+            """)
+
+    /// KEYS: lease. ARGV: token, ttl ms. Returns 1 when renewed, 0 when the lease is not ours.
+    static let renew = RedisScript(
+        functions + """
+            if not owns(KEYS[1], ARGV[1]) then return 0 end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """)
+
+    /// KEYS: lease, progress, waiters. ARGV: token, waiter list prefix. Returns 1 when released.
+    static let release = RedisScript(
+        functions + """
+            if not owns(KEYS[1], ARGV[1]) then return 0 end
+            redis.call('DEL', KEYS[1], KEYS[2])
+            wake(KEYS[3], ARGV[2])
+            return 1
+            """)
+
+    /// KEYS: completed, result, error, lease, progress, waiters. ARGV: token, result JSON, waiter list prefix.
+    /// Returns 1 when recorded (and the lease released), 0 when the lease is not ours.
+    static let complete = RedisScript(
+        functions + """
+            if not owns(KEYS[4], ARGV[1]) then return 0 end
+            redis.call('SET', KEYS[1], 'true')
+            redis.call('SET', KEYS[2], ARGV[2])
+            redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+            wake(KEYS[6], ARGV[3])
+            return 1
+            """)
+
+    /// KEYS: error, lease, progress, waiters. ARGV: token, message, waiter list prefix.
+    static let fail = RedisScript(
+        functions + """
+            if not owns(KEYS[2], ARGV[1]) then return 0 end
+            redis.call('SET', KEYS[1], ARGV[2])
+            redis.call('DEL', KEYS[2], KEYS[3])
+            wake(KEYS[4], ARGV[3])
+            return 1
+            """)
+
+    /// KEYS: completed, result, error, lease, progress, waiters. ARGV: token, result JSON, waiter list prefix.
+    static let rollBack = RedisScript(
+        functions + """
+            if not owns(KEYS[4], ARGV[1]) then return 0 end
+            redis.call('DEL', KEYS[1], KEYS[3], KEYS[4], KEYS[5])
+            redis.call('SET', KEYS[2], ARGV[2])
+            wake(KEYS[6], ARGV[3])
+            return 1
+            """)
+
+    /// KEYS: lease, fence, progress, waiters. ARGV: waiter list prefix.
+    /// Clears any holder's lease and bumps the fence, so the old holder can no longer complete. Returns
+    /// the cleared value, or nil when there was none.
+    static let forceUnlock = RedisScript(
+        functions + """
+            local current = redis.call('GET', KEYS[1])
+            redis.call('DEL', KEYS[1], KEYS[3])
+            redis.call('INCR', KEYS[2])
+            wake(KEYS[4], ARGV[1])
+            return current
+            """)
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Migrations
+import RedisClient
+
+extension RedisStateStore {
+    /// Turns the six replies read for one migration into its state, naming any key with foreign data.
+    func decodeState(_ name: String, _ replies: [RedisReply]) -> StoredMigrationState {
+        var problems: [String] = []
+        func string(_ reply: RedisReply, key: String) -> [UInt8]? {
+            switch reply {
+            case .bulk(let bytes): return bytes
+            case .null: return nil
+            case .error(let message):
+                problems.append("\(key): \(message.split(separator: " ").first.map(String.init) ?? message)")
+                return nil
+            default:
+                problems.append("\(key): unexpected reply \(reply)")
+                return nil
+            }
+        }
+        let completed = string(replies[0], key: keys.completed(name))
+        let resultBytes = string(replies[1], key: keys.result(name))
+        let error = string(replies[2], key: keys.error(name)).map { String(decoding: $0, as: UTF8.self) }
+        let leaseBytes = string(replies[3], key: keys.lease(name))
+        let progressBytes = string(replies[5], key: keys.progress(name))
+
+        var result: MigrationResult?
+        if let resultBytes {
+            result = try? MigrationResult.decode(from: Data(resultBytes))
+            if result == nil { problems.append("\(keys.result(name)): not a migration result (foreign JSON)") }
+        }
+        var holder: LeaseHolder?
+        if let leaseBytes {
+            if let value = RedisLeaseValue.decode(leaseBytes) {
+                holder = value.holder(ttlLeftMilliseconds: replies[4].int.flatMap { $0 >= 0 ? $0 : nil })
+            } else {
+                problems.append("\(keys.lease(name)): not a lease value (foreign data)")
+            }
+        }
+        let progress = progressBytes.flatMap { try? MigrationJSON.decoder().decode(ProgressSnapshot.self, from: Data($0)) }
+        if let completed, completed != Array("true".utf8) {
+            problems.append("\(keys.completed(name)): expected 'true'")
+        }
+        return StoredMigrationState(
+            isCompleted: completed == Array("true".utf8),
+            lastResult: result,
+            lastError: error,
+            holder: holder,
+            progress: progress,
+            problem: problems.isEmpty ? nil : "foreign data under our keys: " + problems.joined(separator: "; ")
+        )
+    }
+}

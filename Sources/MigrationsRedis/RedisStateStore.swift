@@ -1,0 +1,187 @@
+public import Migrations
+public import RedisClient
+import Foundation
+
+/// Completion state in Redis under the seed's well-known keys (see ``RedisMigrationKeys``).
+///
+/// Reading the state of many migrations costs one pipelined round trip. Writes made while holding a
+/// ``RedisLeaseProvider`` lease are fenced: one Lua script checks that the lease still holds the
+/// owner's token, records the outcome and releases the lease, so a holder that lost its lease can never
+/// mark a migration done or overwrite a newer result.
+///
+/// Usually created by ``RedisMigrationBackend/connect(configuration:keys:leaseTimeToLive:)``.
+public final class RedisStateStore: MigrationStateStore {
+    /// The key layout.
+    public let keys: RedisMigrationKeys
+    let connection: RedisConnection
+
+    /// Creates a store on an open connection.
+    ///
+    /// - Parameters:
+    ///   - connection: The connection for reads and writes; it may be shared with the lease provider.
+    ///   - keys: The key layout; prefix `migration` by default.
+    public init(connection: RedisConnection, keys: RedisMigrationKeys = RedisMigrationKeys()) {
+        self.connection = connection
+        self.keys = keys
+    }
+
+    // MARK: - Reading
+
+    /// Reads completion, result, error, lease (with its TTL) and progress of every name in one round trip.
+    ///
+    /// A key holding foreign data (another type, JSON that is not ours) does not fail the whole read: that
+    /// migration's state carries a ``StoredMigrationState/problem`` naming the key.
+    public func states(for names: [String]) async throws -> [String: StoredMigrationState] {
+        guard !names.isEmpty else { return [:] }
+        var commands: [[String]] = []
+        commands.reserveCapacity(names.count * 6)
+        for name in names {
+            commands.append(["GET", keys.completed(name)])
+            commands.append(["GET", keys.result(name)])
+            commands.append(["GET", keys.error(name)])
+            commands.append(["GET", keys.lease(name)])
+            commands.append(["PTTL", keys.lease(name)])
+            commands.append(["GET", keys.progress(name)])
+        }
+        let replies = try await perform("read the state of \(names.count) migrations") {
+            try await connection.pipeline(commands)
+        }
+        var states: [String: StoredMigrationState] = [:]
+        states.reserveCapacity(names.count)
+        for (index, name) in names.enumerated() {
+            states[name] = decodeState(name, Array(replies[(index * 6)..<(index * 6 + 6)]))
+        }
+        return states
+    }
+
+    /// Answers whether `<prefix>:<name>:completed` is `true`.
+    public func isCompleted(_ name: String) async throws -> Bool {
+        let key = keys.completed(name)
+        let reply = try await perform("read \(key)") { try await connection.send(["GET", key]) }
+        return reply.string == "true"
+    }
+
+    // MARK: - Writing
+
+    /// Sets `:completed` and `:result`, deletes `:error`, and releases the lease: one script, fenced.
+    public func markCompleted(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        let name = result.name
+        let json = String(decoding: try result.jsonData(), as: UTF8.self)
+        guard let fence else {
+            _ = try await perform("record the completion of '\(name)'") {
+                try await connection.pipeline([
+                    ["SET", keys.completed(name), "true"], ["SET", keys.result(name), json], ["DEL", keys.error(name)],
+                ])
+            }
+            return .stillHeld
+        }
+        return try await fencedWrite(
+            RedisMigrationScripts.complete, name: name, fence: fence, what: "record the completion",
+            keys: [
+                keys.completed(name), keys.result(name), keys.error(name), keys.lease(name), keys.progress(name),
+                keys.waiters(name),
+            ],
+            arguments: [fence.token, json, keys.waiterListPrefix(name)],
+            confirm: { [self] in
+                let stored = try await connection.pipeline([["GET", keys.completed(name)], ["GET", keys.result(name)]])
+                let storedResult = stored[1].bytes.flatMap { try? MigrationResult.decode(from: Data($0)) }
+                return stored[0].string == "true" && storedResult?.fencingToken == fence.fencingToken
+                    && storedResult?.startedAt == result.startedAt
+            }
+        )
+    }
+
+    /// Sets `:error` to the message and releases the lease: one script, fenced.
+    public func markFailed(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        let name = result.name
+        let message = result.error ?? "failed"
+        guard let fence else {
+            _ = try await perform("record the failure of '\(name)'") {
+                try await connection.send(["SET", keys.error(name), message])
+            }
+            return .stillHeld
+        }
+        return try await fencedWrite(
+            RedisMigrationScripts.fail, name: name, fence: fence, what: "record the failure",
+            keys: [keys.error(name), keys.lease(name), keys.progress(name), keys.waiters(name)],
+            arguments: [fence.token, message, keys.waiterListPrefix(name)],
+            confirm: nil
+        )
+    }
+
+    /// Deletes `:completed` and `:error`, stores the rolled-back result, and releases the lease: fenced.
+    public func markRolledBack(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        let name = result.name
+        let json = String(decoding: try result.jsonData(), as: UTF8.self)
+        guard let fence else {
+            _ = try await perform("record the rollback of '\(name)'") {
+                try await connection.pipeline([
+                    ["DEL", keys.completed(name), keys.error(name)], ["SET", keys.result(name), json],
+                ])
+            }
+            return .stillHeld
+        }
+        return try await fencedWrite(
+            RedisMigrationScripts.rollBack, name: name, fence: fence, what: "record the rollback",
+            keys: [
+                keys.completed(name), keys.result(name), keys.error(name), keys.lease(name), keys.progress(name),
+                keys.waiters(name),
+            ],
+            arguments: [fence.token, json, keys.waiterListPrefix(name)],
+            confirm: nil
+        )
+    }
+
+    /// Deletes `:completed` and `:error`, so the migration runs again; `:result` stays as history.
+    public func reset(_ name: String) async throws {
+        _ = try await perform("reset '\(name)'") {
+            try await connection.send(["DEL", keys.completed(name), keys.error(name)])
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Runs a fenced script. After a transport error the outcome is unknown (the script may have run):
+    /// `confirm`, when given, reads the keys back to find out.
+    private func fencedWrite(
+        _ script: RedisScript,
+        name: String,
+        fence: LeaseFence,
+        what: String,
+        keys scriptKeys: [String],
+        arguments: [String],
+        confirm: (@Sendable () async throws -> Bool)?
+    ) async throws -> LeaseDisposition {
+        let reply: RedisReply
+        do {
+            reply = try await connection.evaluate(script, keys: scriptKeys, arguments: arguments)
+        } catch let error where error.isTransport {
+            if let confirm, (try? await confirm()) == true { return .released }
+            throw RedisStateStore.storeError("could not \(what) of migration '\(name)'", name: name, error)
+        } catch {
+            throw RedisStateStore.storeError("could not \(what) of migration '\(name)'", name: name, error)
+        }
+        guard reply.int == 1 else {
+            throw MigrationError(
+                .leaseLost,
+                "refused to \(what) of migration '\(name)': its lease at \(keys.lease(name)) no longer holds "
+                    + "this run's token (fencing token \(fence.fencingToken.map(String.init) ?? "none")); "
+                    + "another holder took over or an operator cleared it",
+                migration: name
+            )
+        }
+        return .released
+    }
+
+    func perform<Value>(_ what: String, _ body: () async throws -> Value) async throws -> Value {
+        do {
+            return try await body()
+        } catch let error as RedisError {
+            throw Self.storeError("could not \(what)", name: nil, error)
+        }
+    }
+
+    static func storeError(_ what: String, name: String?, _ error: RedisError) -> MigrationError {
+        MigrationError(.stateStore, "\(what): \(error.message)", migration: name, cause: error)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Migrations
+import MigrationsRedis
+import RedisClient
+import RedisTestSupport
+import Testing
+
+@Suite("Redis state store")
+struct RedisStateStoreTests {
+    @Test("a completed run writes migration:<name>:completed = true and the result JSON, with no expiry")
+    func completedRunWritesTheWellKnownKeys() async throws {
+        let harness = try await RedisHarness.start([countingMigration("2025-01-15-import-users")])
+        let result = try await harness.runner.run("2025-01-15-import-users", context: harness.app)
+        #expect(result.status == .completed)
+        #expect(try await harness.get("migration:2025-01-15-import-users:completed") == "true")
+        let json = try #require(try await harness.get("migration:2025-01-15-import-users:result"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        for field in ["name", "status", "duration", "startedAt", "finishedAt", "triggeredBy", "host", "pid", "attempts", "fencingToken"] {
+            #expect(object[field] != nil, "result JSON lacks \(field)")
+        }
+        #expect(object["status"] as? String == "completed")
+        #expect(object["fencingToken"] as? Int == 1)
+        #expect(try await harness.server.command("TTL", "migration:2025-01-15-import-users:completed").int == -1)
+        #expect(try await harness.server.command("TTL", "migration:2025-01-15-import-users:result").int == -1)
+        #expect(try await harness.server.command("EXISTS", "migration:2025-01-15-import-users:lease").int == 0)
+        #expect(try await harness.app.count("2025-01-15-import-users") == 1)
+    }
+
+    @Test("a failed run writes migration:<name>:error; a later success deletes it")
+    func failureWritesTheErrorKey() async throws {
+        let harness = try await RedisHarness.start([countingMigration("a", fail: true)])
+        let result = try await harness.runner.run("a", context: harness.app)
+        #expect(result.status == .failed)
+        #expect(try await harness.get("migration:a:error") == "deliberate failure")
+        #expect(try await harness.get("migration:a:completed") == nil)
+        #expect(try await harness.server.command("EXISTS", "migration:a:lease").int == 0)
+
+        let fixed = try await RedisHarness.start([countingMigration("a")], server: harness.server)
+        #expect(try await fixed.runner.run("a", context: fixed.app).status == .completed)
+        #expect(try await harness.get("migration:a:error") == nil)
+    }
+
+    @Test("rollback and reset clear :completed; the prefix is configurable")
+    func rollbackAndResetClearCompletion() async throws {
+        let harness = try await RedisHarness.start([countingMigration("a"), countingMigration("b")], prefix: "billing")
+        _ = try await harness.runner.runPending(context: harness.app)
+        #expect(try await harness.get("billing:a:completed") == "true")
+        #expect(try await harness.get("migration:a:completed") == nil)
+
+        #expect(try await harness.runner.rollback("a", context: harness.app).status == .rolledBack)
+        #expect(try await harness.get("billing:a:completed") == nil)
+        let rolledBack = try MigrationResult.decode(from: Data(try #require(try await harness.get("billing:a:result")).utf8))
+        #expect(rolledBack.status == .rolledBack)
+
+        try await harness.backend.stateStore.reset("b")
+        #expect(try await harness.get("billing:b:completed") == nil)
+        let pending = try await harness.runner.runPending(context: harness.app)
+        #expect(pending.map(\.name) == ["a", "b"])
+    }
+
+    @Test("reading the state of 500 migrations is one round trip")
+    func batchReadIsOneRoundTrip() async throws {
+        let harness = try await RedisHarness.start([])
+        let names = (0..<500).map { "m-\($0)" }
+        try await harness.server.command("SET", "migration:m-7:completed", "true")
+        let before = harness.backend.connection.roundTrips
+        let states = try await harness.backend.stateStore.states(for: names)
+        #expect(harness.backend.connection.roundTrips - before == 1)
+        #expect(states.count == 500)
+        #expect(states["m-7"]?.isCompleted == true)
+        #expect(states["m-8"]?.isCompleted == false)
+    }
+
+    @Test("hostile names get their own keys, never each other's, and read back exactly")
+    func hostileNamesNeverCollide() async throws {
+        let names = [
+            "a", "a:completed", "a:b", "a:b:c", "*", "?", "[x]", "{tag}", "with space", "ünïcödé 迁移 🚀",
+            "../x", "a:lease", "completed", String(repeating: "k", count: 128),
+        ]
+        let harness = try await RedisHarness.start(names.map { countingMigration($0) })
+        let results = try await harness.runner.runPending(context: harness.app)
+        #expect(results.count == names.count)
+        #expect(results.allSatisfy { $0.status == .completed })
+        for name in names {
+            #expect(try await harness.get("migration:\(name):completed") == "true")
+            let stored = try MigrationResult.decode(from: Data(try #require(try await harness.get("migration:\(name):result")).utf8))
+            #expect(stored.name == name)
+            #expect(try await harness.app.count(name) == 1)
+        }
+        let keys = try await harness.server.command("KEYS", "migration:*:completed").array ?? []
+        #expect(keys.count == names.count)
+        let status = try await harness.runner.status(context: harness.app)
+        #expect(status.allSatisfy { $0.state == .completed })
+    }
+
+    @Test("a 1 KB name is refused at registration with the maximum in the message")
+    func oneKilobyteNameIsRefused() {
+        let error = #expect(throws: MigrationError.self) {
+            try MigrationRegistry<CountingApp>([countingMigration(String(repeating: "n", count: 1024))])
+        }
+        #expect(error?.message.contains("maximum is 128 bytes") == true)
+    }
+
+    @Test("a foreign list at :completed is a clear error naming the key, and status lists the others")
+    func wrongTypeIsReportedByKey() async throws {
+        let harness = try await RedisHarness.start([countingMigration("good"), countingMigration("bad")])
+        try await harness.server.command("RPUSH", "migration:bad:completed", "x")
+        try await harness.server.command("SET", "migration:good:result", "{not json")
+        let status = try await harness.runner.status(context: harness.app)
+        #expect(status.map(\.name) == ["good", "bad"])
+        #expect(status[1].state == .unknown)
+        #expect(status[1].problem?.contains("migration:bad:completed: WRONGTYPE") == true)
+        #expect(status[0].problem?.contains("migration:good:result") == true)
+
+        let error = await #expect(throws: MigrationError.self) {
+            try await harness.runner.run("bad", context: harness.app)
+        }
+        #expect(error?.description.contains("WRONGTYPE") == true)
+        #expect(try await harness.app.count("bad") == 0)
+        #expect(try await harness.server.command("EXISTS", "migration:bad:lease").int == 0)
+    }
+
+    @Test("SCRIPT FLUSH between calls is handled and nothing runs twice")
+    func scriptFlushIsHandled() async throws {
+        let harness = try await RedisHarness.start([countingMigration("a"), countingMigration("b")])
+        #expect(try await harness.runner.run("a", context: harness.app).status == .completed)
+        try await harness.server.command("SCRIPT", "FLUSH")
+        #expect(try await harness.runner.run("a", context: harness.app).status == .skipped)
+        #expect(try await harness.runner.run("b", context: harness.app).status == .completed)
+        #expect(try await harness.app.count("a") == 1)
+        #expect(try await harness.app.count("b") == 1)
+    }
+
+    @Test("a Redis restart mid-run loses no completed marker and the runner reconnects")
+    func restartLosesNothing() async throws {
+        var options = RedisServer.Options()
+        options.appendOnly = true
+        let names = (0..<6).map { "r-\($0)" }
+        let harness = try await RedisHarness.start(names.map { countingMigration($0) }, serverOptions: options)
+        _ = try await harness.runner.run("r-0", context: harness.app)
+        _ = try await harness.runner.run("r-1", context: harness.app)
+        try await harness.server.restart()
+        #expect(try await harness.get("migration:r-0:completed") == "true")
+        #expect(try await harness.get("migration:r-1:completed") == "true")
+        // The first call on each old connection (the runner's, the migrations' own) fails with a transport
+        // error; the next reconnects. Run until everything completed, as a restarted service would.
+        var completed: Set<String> = ["r-0", "r-1"]
+        for _ in 0..<5 where completed.count < names.count {
+            do {
+                let results = try await harness.runner.runPending(context: harness.app)
+                completed.formUnion(results.filter { $0.status == .completed }.map(\.name))
+            } catch let error as MigrationError {
+                #expect(error.cause is RedisError, "not a Redis failure: \(error)")
+            }
+        }
+        #expect(completed == Set(names))
+        for name in names {
+            #expect(try await harness.get("migration:\(name):completed") == "true")
+        }
+        #expect(try await harness.app.count("r-0") == 1)
+    }
+
+    @Test("a wrong password and an unreachable port are clear errors in bounded time, with no password")
+    func connectionFailuresAreClear() async throws {
+        var options = RedisServer.Options()
+        options.password = "s3cret-pw"
+        let server = try await RedisServer.start(configuration: options)
+        let wrong = try RedisConfiguration(url: "redis://:wrong-pw@127.0.0.1:\(server.port)")
+        let authError = await #expect(throws: RedisError.self) {
+            _ = try await RedisMigrationBackend.connect(configuration: wrong)
+        }
+        #expect(authError?.code == .authenticationFailed)
+        #expect(authError?.description.contains("wrong-pw") == false)
+        #expect(authError?.description.contains("s3cret-pw") == false)
+
+        let closedPort = server.port
+        server.stop()
+        let started = ContinuousClock.now
+        var unreachable = try RedisConfiguration(url: "redis://:s3cret-pw@127.0.0.1:\(closedPort)")
+        unreachable.connectTimeout = .seconds(1)
+        let transport = await #expect(throws: RedisError.self) {
+            _ = try await RedisMigrationBackend.connect(configuration: unreachable)
+        }
+        #expect(transport?.isTransport == true)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(transport?.description.contains("s3cret-pw") == false)
+    }
+}
