@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks to build and test this package:
+# hiredis (the C client), redis-server and redis-tools. Swift itself must already be on PATH.
+set -euo pipefail
+
+packages=()
+[[ -f /usr/include/hiredis/hiredis.h ]] || packages+=(libhiredis-dev)
+command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || packages+=(redis-tools)
+for extra in "$@"; do
+    case "$extra" in
+        docker-compose) command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose) ;;
+        *) packages+=("$extra") ;;
+    esac
+done
+
+if ((${#packages[@]} == 0)); then
+    exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || { echo "need root or sudo to install: ${packages[*]}" >&2; exit 1; }
+    sudo="sudo"
+fi
+echo "installing: ${packages[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
