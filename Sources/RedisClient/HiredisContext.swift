@@ -1,0 +1,161 @@
+internal import CHiredis
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A thin, blocking wrapper around one hiredis `redisContext`.
+///
+/// This is the only type that calls hiredis functions on a context. It is deliberately not `Sendable`:
+/// hiredis is not thread-safe, and ``HiredisSession`` confines every context to the serial queue of its
+/// ``RedisConnection``. The context must be released with ``free()`` exactly once.
+struct HiredisContext {
+    private let pointer: UnsafeMutablePointer<redisContext>
+    private let endpoint: RedisConfiguration.Endpoint
+
+    // MARK: - Connecting
+
+    /// Opens a connection, waiting at most `timeout`.
+    ///
+    /// - Throws: A transport ``RedisError``: refused, timed out or I/O.
+    static func connect(to endpoint: RedisConfiguration.Endpoint, timeout: Duration) throws(RedisError)
+        -> HiredisContext
+    {
+        BrokenPipeSignal.ignore()
+        let pointer: UnsafeMutablePointer<redisContext>?
+        switch endpoint {
+        case .tcp(let host, let port):
+            pointer = redisConnectWithTimeout(host, Int32(clamping: port), timeout.hiredisTimeval)
+        case .unix(let path):
+            pointer = redisConnectUnixWithTimeout(path, timeout.hiredisTimeval)
+        }
+        guard let pointer else {
+            throw RedisError(code: .io, message: "could not allocate a hiredis context for \(endpoint)")
+        }
+        let context = HiredisContext(pointer: pointer, endpoint: endpoint)
+        if let error = context.transportError(command: nil, connecting: true) {
+            context.free()
+            throw error
+        }
+        return context
+    }
+
+    /// Closes the socket and frees the context. The value must not be used afterwards.
+    func free() {
+        redisFree(pointer)
+    }
+
+    // MARK: - Socket options
+
+    /// Sets the send and receive timeout of the socket; `nil` waits forever.
+    func setTimeout(_ timeout: Duration?) throws(RedisError) {
+        let forever = timeval(tv_sec: 0, tv_usec: 0)  // hiredis reads zero as "no timeout"
+        if redisSetTimeout(pointer, timeout?.hiredisTimeval ?? forever) != REDIS_OK {
+            throw transportError(command: nil)
+                ?? RedisError(code: .io, message: "could not set the socket timeout for \(endpoint)")
+        }
+    }
+
+    /// Enables TCP keep-alive probes.
+    func enableKeepAlive() throws(RedisError) {
+        if redisEnableKeepAlive(pointer) != REDIS_OK {
+            throw transportError(command: nil)
+                ?? RedisError(code: .io, message: "could not enable TCP keep-alive for \(endpoint)")
+        }
+    }
+
+    // MARK: - Commands
+
+    /// Sends all commands in one write and reads one reply for each: a single network round trip.
+    ///
+    /// Error replies are returned as ``RedisReply/error(_:)``. Arguments are passed with explicit
+    /// lengths, so they may contain any bytes.
+    ///
+    /// - Throws: A transport ``RedisError``; the context is then unusable and must be freed.
+    func roundTrip(_ commands: [[[UInt8]]]) throws(RedisError) -> [RedisReply] {
+        for command in commands {
+            let status = Self.withArgv(command) { count, argv, lengths in
+                redisAppendCommandArgv(pointer, count, argv, lengths)
+            }
+            if status != REDIS_OK {
+                throw failure(command: command)
+            }
+        }
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(commands.count)
+        for command in commands {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReply(pointer, &raw) == REDIS_OK, let raw else {
+                throw failure(command: command)
+            }
+            let reply = raw.assumingMemoryBound(to: redisReply.self)
+            replies.append(RedisReply(copying: reply))
+            freeReplyObject(raw)
+        }
+        return replies
+    }
+
+    private func failure(command: [[UInt8]]) -> RedisError {
+        let description = RedisCommandDescription.describe(command)
+        return transportError(command: description)
+            ?? RedisError(code: .io, message: "hiredis failed without reporting why", command: description)
+    }
+
+    // MARK: - Arguments
+
+    /// Calls `body` with `argc`, `argv` and `argvlen` for hiredis, all arguments in one buffer.
+    private static func withArgv<Result>(
+        _ arguments: [[UInt8]],
+        _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> Result
+    ) -> Result {
+        var storage: [UInt8] = []
+        storage.reserveCapacity(arguments.reduce(1) { $0 + $1.count })
+        var offsets: [Int] = []
+        offsets.reserveCapacity(arguments.count)
+        for argument in arguments {
+            offsets.append(storage.count)
+            storage.append(contentsOf: argument)
+        }
+        storage.append(0)  // never empty, so the base address exists even when every argument is empty
+        let lengths = arguments.map(\.count)
+        return storage.withUnsafeBufferPointer { buffer in
+            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var argv: [UnsafePointer<CChar>?] = offsets.map { base + $0 }
+            return argv.withUnsafeMutableBufferPointer { argvBuffer in
+                lengths.withUnsafeBufferPointer { lengthBuffer in
+                    body(Int32(arguments.count), argvBuffer.baseAddress!, lengthBuffer.baseAddress!)
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Errors
+
+extension HiredisContext {
+    /// The error hiredis recorded on the context, classified; `nil` if there is none.
+    ///
+    /// - Parameters:
+    ///   - command: The description of the command that failed, if any.
+    ///   - connecting: Whether the error happened while establishing the connection.
+    fileprivate func transportError(command: String?, connecting: Bool = false) -> RedisError? {
+        let code = pointer.pointee.err
+        guard code != 0 else {
+            return nil
+        }
+        let text = withUnsafeBytes(of: pointer.pointee.errstr) { bytes in
+            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        return RedisError(
+            hiredisError: code,
+            text: text,
+            command: command,
+            endpoint: endpoint,
+            connecting: connecting
+        )
+    }
+}

@@ -1,0 +1,71 @@
+// MARK: - Server error replies
+
+extension RedisError {
+    /// Creates the error for an error reply of the server, classified by its prefix.
+    ///
+    /// - Parameters:
+    ///   - serverMessage: The error reply, verbatim, such as `WRONGTYPE Operation against a key…`.
+    ///   - command: The command description from ``RedisCommandDescription``.
+    init(serverReply serverMessage: String, command: String?) {
+        let code = Self.classify(serverReply: serverMessage)
+        let subject = command.map { "\($0) failed" } ?? "command failed"
+        self.init(
+            code: code,
+            message: "\(subject): the server replied \(serverMessage)",
+            command: command,
+            serverMessage: serverMessage
+        )
+    }
+
+    /// Maps the first word of an error reply to a ``Code``.
+    static func classify(serverReply message: String) -> Code {
+        let prefix = message.prefix { $0 != " " }
+        switch prefix {
+        case "WRONGTYPE":
+            return .wrongType
+        case "NOSCRIPT":
+            return .noScript
+        case "NOAUTH", "WRONGPASS":
+            return .authenticationFailed
+        case "READONLY":
+            return .readOnly
+        case "LOADING":
+            return .loading
+        case "BUSY":
+            return .busy
+        case "ERR":
+            // Redis before 6 answered a bad password with "ERR invalid password", and AUTH without any
+            // configured password with "ERR Client sent AUTH, but no password is set" (or, since 6,
+            // "ERR AUTH <password> called without any password configured…").
+            let lowercased = message.lowercased()
+            if lowercased.hasPrefix("err invalid password") || lowercased.hasPrefix("err client sent auth")
+                || lowercased.hasPrefix("err auth")
+            {
+                return .authenticationFailed
+            }
+            return .server
+        default:
+            return .server
+        }
+    }
+}
+
+// MARK: - Unexpected replies
+
+extension RedisError {
+    /// Creates the error for a reply of an unexpected shape.
+    ///
+    /// - Parameters:
+    ///   - reply: The reply the server sent.
+    ///   - expected: What the caller wanted, such as `"OK"` or `"an integer"`.
+    ///   - command: The command that got the reply.
+    /// - Returns: An error with code ``Code-swift.struct/unexpectedReply``.
+    public static func unexpectedReply(_ reply: RedisReply, expected: String, command: String? = nil) -> RedisError {
+        let subject = command.map { "\($0): " } ?? ""
+        return RedisError(
+            code: .unexpectedReply,
+            message: "\(subject)expected \(expected) but the server replied \(reply.summary)",
+            command: command
+        )
+    }
+}

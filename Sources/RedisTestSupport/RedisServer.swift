@@ -1,0 +1,196 @@
+import Foundation
+import RedisClient
+import Synchronization
+
+/// A real `redis-server` on a free loopback port, started for a test and removed with it.
+///
+/// Each server gets a fresh temporary directory (for its configuration, log, append-only file and socket)
+/// and a port found by binding port 0. Nothing relies on a server left running by someone else.
+///
+/// ```swift
+/// @Test func storesAValue() async throws {
+///     let server = try await RedisServer.start()
+///     let connection = try await server.connect()
+///     try await connection.send(["SET", "k", "v"])
+///     #expect(try await connection.send(["GET", "k"]).string == "v")
+/// }
+/// ```
+///
+/// When the last reference goes away the process is killed and the directory deleted; call ``stop()``
+/// to shut it down gracefully earlier.
+///
+/// ## Topics
+///
+/// ### Starting
+/// - ``start(configuration:)``
+/// - ``Options``
+///
+/// ### Connecting
+/// - ``url``
+/// - ``configuration(database:)``
+/// - ``connect(database:)``
+/// - ``command(_:)``
+///
+/// ### Controlling the process
+/// - ``stop()``
+/// - ``restart()``
+/// - ``pause()``
+/// - ``resume()``
+public final class RedisServer: Sendable {
+    /// The options the server was started with.
+    public let options: Options
+
+    /// The TCP port on 127.0.0.1; the same after ``restart()``.
+    public let port: Int
+
+    /// The server's temporary directory: `redis.conf`, `redis.log`, the append-only file, the socket.
+    public let directory: String
+
+    /// The Unix domain socket path when ``Options/unixSocket`` is set; otherwise `nil`.
+    public let unixSocketPath: String?
+
+    /// The `redis-server` executable.
+    let executable: String
+
+    /// The running process, if any.
+    let process: Mutex<Process?>
+
+    init(options: Options, port: Int, directory: String, executable: String, process: Process) {
+        self.options = options
+        self.port = port
+        self.directory = directory
+        self.unixSocketPath = options.unixSocket ? Self.socketPath(in: directory) : nil
+        self.executable = executable
+        self.process = Mutex(process)
+    }
+
+    deinit {
+        if let process = process.withLock({ $0 }), process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            kill(process.processIdentifier, SIGCONT)
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    // MARK: - Addresses
+
+    /// The URL of the server without credentials, such as `redis://127.0.0.1:50123`.
+    public var url: String {
+        "redis://127.0.0.1:\(port)"
+    }
+
+    /// The process identifier of the running server, or `nil` when it is stopped.
+    public var pid: Int32? {
+        process.withLock { process in
+            guard let process, process.isRunning else {
+                return nil
+            }
+            return process.processIdentifier
+        }
+    }
+
+    /// Whether the server process is running (paused counts as running).
+    public var isRunning: Bool {
+        pid != nil
+    }
+
+    /// A client configuration for this server over TCP, with the `default` user's password if it has one.
+    ///
+    /// - Parameter database: The database to select.
+    /// - Returns: The configuration; adjust timeouts on it as needed.
+    public func configuration(database: Int = 0) -> RedisConfiguration {
+        RedisConfiguration(
+            endpoint: .tcp(host: "127.0.0.1", port: port),
+            password: options.password,
+            database: database
+        )
+    }
+
+    /// Opens a connection to this server with ``configuration(database:)``.
+    ///
+    /// - Parameter database: The database to select.
+    /// - Returns: A new connection.
+    /// - Throws: `RedisError` if connecting fails.
+    public func connect(database: Int = 0) async throws(RedisError) -> RedisConnection {
+        try await RedisConnection(configuration: configuration(database: database))
+    }
+
+    /// Sends one command on a fresh connection and returns the reply.
+    ///
+    /// ```swift
+    /// try await server.command("SET", "k", "v")
+    /// ```
+    ///
+    /// - Parameter arguments: The command and its arguments.
+    /// - Returns: The reply.
+    /// - Throws: `RedisError` if connecting fails or the server replies with an error.
+    @discardableResult
+    public func command(_ arguments: String...) async throws(RedisError) -> RedisReply {
+        let connection = try await connect()
+        defer { connection.close() }
+        return try await connection.send(arguments)
+    }
+
+    // MARK: - Controlling the process
+
+    /// Shuts the server down with `SIGTERM` and waits for it to exit, sending `SIGKILL` after 5 seconds.
+    ///
+    /// Idempotent. Blocks the calling thread until the process has exited, usually a few milliseconds.
+    /// The directory stays, so ``restart()`` can bring the same data back.
+    public func stop() {
+        guard let process = process.withLock({ $0 }), process.isRunning else {
+            return
+        }
+        let pid = process.processIdentifier
+        kill(pid, SIGTERM)
+        kill(pid, SIGCONT)  // a paused server must run to handle SIGTERM
+        if !Self.waitForExit(of: process, within: .seconds(5)) {
+            kill(pid, SIGKILL)
+            _ = Self.waitForExit(of: process, within: .seconds(5))
+        }
+    }
+
+    /// Stops the server and starts it again on the same port, with the same directory and options.
+    ///
+    /// With ``Options/appendOnly`` the data written before survives. Connections opened before see a
+    /// transport error on their next call and reconnect on the call after.
+    ///
+    /// - Throws: ``RedisServerError`` if the server does not come back.
+    public func restart() async throws {
+        stop()
+        let relaunched = try await Self.launch(
+            executable: executable,
+            port: port,
+            directory: directory,
+            options: options
+        )
+        process.withLock { $0 = relaunched }
+    }
+
+    /// Freezes the server process with `SIGSTOP`: it accepts nothing and answers nothing until ``resume()``.
+    ///
+    /// Useful to provoke client timeouts.
+    public func pause() {
+        if let pid {
+            kill(pid, SIGSTOP)
+        }
+    }
+
+    /// Lets a server frozen by ``pause()`` run again with `SIGCONT`.
+    public func resume() {
+        if let pid {
+            kill(pid, SIGCONT)
+        }
+    }
+
+    private static func waitForExit(of process: Process, within limit: Duration) -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning {
+            if ContinuousClock.now >= deadline {
+                return false
+            }
+            usleep(5_000)
+        }
+        return true
+    }
+}
