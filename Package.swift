@@ -11,9 +11,16 @@ let package = Package(
         .library(name: "RedisClient", targets: ["RedisClient"]),
         .library(name: "MigrationsRedis", targets: ["MigrationsRedis"]),
         .library(name: "RedisTestSupport", targets: ["RedisTestSupport"]),
+        .library(name: "MigrationsCLI", targets: ["MigrationsCLI"]),
+        .executable(name: "migrations", targets: ["MigrationsOperator"]),
+        .executable(name: "migrations-demo", targets: ["MigrationsDemo"]),
+        .library(name: "MigrationsHTTP", targets: ["MigrationsHTTP"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0")
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
     ],
     targets: [
         // MARK: - Core (no Redis, no NIO)
@@ -40,6 +47,51 @@ let package = Package(
             dependencies: [
                 "Migrations",
                 "RedisClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+
+        // MARK: - HTTP endpoints (Hummingbird 2)
+        .target(
+            name: "MigrationsHTTP",
+            dependencies: [
+                "Migrations",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+
+        // MARK: - Command line: `migrate` embedded in an app, the `migrations` operator tool, a demo app
+        .target(
+            name: "MigrationsCLI",
+            dependencies: [
+                "Migrations",
+                "MigrationsRedis",
+                "RedisClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .executableTarget(
+            name: "MigrationsOperator",
+            dependencies: [
+                "Migrations",
+                "MigrationsCLI",
+                "MigrationsRedis",
+                "RedisClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .executableTarget(
+            name: "MigrationsDemo",
+            dependencies: [
+                "Migrations",
+                "MigrationsCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6
@@ -75,6 +127,18 @@ let package = Package(
         .testTarget(
             name: "MigrationsRedisTests",
             dependencies: ["MigrationsRedis", "RedisTestSupport", "MigrationsTestWorker"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "MigrationsCLITests",
+            dependencies: [
+                "MigrationsCLI",
+                "MigrationsRedis",
+                "RedisClient",
+                "RedisTestSupport",
+                "MigrationsOperator",
+                "MigrationsDemo",
+            ],
             swiftSettings: strictSwift6
         ),
     ],

@@ -24,6 +24,9 @@ public struct MigrationError: Error, Sendable {
     /// The underlying error, if any.
     public var cause: (any Error & Sendable)?
 
+    /// The lease holder, for ``Code-swift.struct/heldElsewhere``, when known.
+    public var holder: LeaseHolder?
+
     /// Creates an error.
     ///
     /// - Parameters:
@@ -31,11 +34,19 @@ public struct MigrationError: Error, Sendable {
     ///   - message: A message for the person who reads it.
     ///   - migration: The migration concerned, if any.
     ///   - cause: The underlying error, if any.
-    public init(_ code: Code, _ message: String, migration: String? = nil, cause: (any Error & Sendable)? = nil) {
+    ///   - holder: The lease holder, for a lease held elsewhere.
+    public init(
+        _ code: Code,
+        _ message: String,
+        migration: String? = nil,
+        cause: (any Error & Sendable)? = nil,
+        holder: LeaseHolder? = nil
+    ) {
         self.code = code
         self.message = message
         self.migration = migration
         self.cause = cause
+        self.holder = holder
     }
 }
 

@@ -122,7 +122,8 @@ extension MigrationRunner {
                     .heldElsewhere,
                     "migration '\(request.name)' is already running: its lease is held by \(holderText)"
                         + (deadline == nil ? "" : " and was not released in time"),
-                    migration: request.name
+                    migration: request.name,
+                    holder: holder
                 )
             }
             if !announced {
