@@ -1,0 +1,28 @@
+import Foundation
+import Logging
+import Migrations
+import MigrationsCLI
+
+/// The example application as `migrate` sees it: its registry and how to build its context.
+enum ExampleMigrations: MigrateApplication {
+    typealias Context = ExampleServices
+
+    /// The migrations, oldest first.
+    static func registry(logger: Logger) throws -> MigrationRegistry<ExampleServices> {
+        try MigrationRegistry([
+            CreateSchema(),
+            ImportLegacyUsers(),
+            MoveTenantSettings(),
+            CleanOrphanedUploads(),
+        ])
+    }
+
+    /// Opens the database and uploads directory under `EXAMPLE_DATA_DIR` (default `example-data`).
+    static func makeContext(logger: Logger) async throws -> ExampleServices {
+        let dataDirectory = ProcessInfo.processInfo.environment["EXAMPLE_DATA_DIR"] ?? "example-data"
+        return try ExampleServices.open(
+            databasePath: "\(dataDirectory)/example.sqlite", uploadsDirectory: "\(dataDirectory)/uploads")
+    }
+
+    static var loggerLabel: String { "example-service" }
+}

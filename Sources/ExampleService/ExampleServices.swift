@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+/// The example application's own context, handed to every migration: its database, its files, its
+/// environment.
+struct ExampleServices: Sendable {
+    /// The application database (SQLite through GRDB).
+    let database: DatabaseQueue
+    /// The legacy export the import migration reads.
+    let legacyUsersCSV: URL
+    /// Where users' uploaded files live.
+    let uploadsDirectory: String
+    /// The process environment, read by the tenant-settings migration.
+    let environment: [String: String]
+
+    /// Opens (creating when missing) the database and the uploads directory.
+    static func open(databasePath: String, uploadsDirectory: String) throws -> ExampleServices {
+        try FileManager.default.createDirectory(atPath: uploadsDirectory, withIntermediateDirectories: true)
+        let parent = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let database = try DatabaseQueue(path: databasePath, configuration: configuration)
+        guard let csv = Bundle.module.url(forResource: "legacy-users", withExtension: "csv") else {
+            throw ExampleError("the bundled legacy-users.csv is missing from the build")
+        }
+        return ExampleServices(
+            database: database,
+            legacyUsersCSV: csv,
+            uploadsDirectory: uploadsDirectory,
+            environment: ProcessInfo.processInfo.environment
+        )
+    }
+
+    /// Whether a table exists.
+    func tableExists(_ name: String) async throws -> Bool {
+        try await database.read { try $0.tableExists(name) }
+    }
+}
+
+/// A readable error of the example application.
+struct ExampleError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

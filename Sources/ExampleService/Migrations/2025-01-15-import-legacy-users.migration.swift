@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import Migrations
+
+/// Imports the users of the legacy system from its CSV export, 5,000 rows, reporting progress.
+///
+/// Rows without an e-mail address are skipped (validation warns about them). The insert is
+/// idempotent on `legacy_id`, and each row carries the lease's fencing token.
+struct ImportLegacyUsers: Migration {
+    let name = "2025-01-15-import-legacy-users"
+    let description = "Import users from the legacy CSV export"
+
+    func validate(_ context: MigrationContext<ExampleServices>) async throws -> ValidationResult {
+        guard FileManager.default.fileExists(atPath: context.app.legacyUsersCSV.path) else {
+            return .invalid("the legacy export \(context.app.legacyUsersCSV.path) does not exist")
+        }
+        var warnings: [String] = []
+        if try await !context.app.tableExists("users") {
+            // In a dry run of all pending migrations the schema migration ran without writing.
+            guard context.dryRun else {
+                return .invalid("the users table does not exist; run 2025-01-10-create-schema first")
+            }
+            warnings.append("the users table does not exist yet; a real run needs 2025-01-10-create-schema first")
+        }
+        let rows = try LegacyUserRow.read(context.app.legacyUsersCSV)
+        let withoutEmail = rows.filter { $0.email.isEmpty }.count
+        if withoutEmail > 0 { warnings.append("\(withoutEmail) rows have no e-mail address and will be skipped") }
+        return .valid(warnings: warnings)
+    }
+
+    func up(_ context: MigrationContext<ExampleServices>) async throws {
+        let rows = try LegacyUserRow.read(context.app.legacyUsersCSV).filter { !$0.email.isEmpty }
+        context.progress.setTotal(rows.count)
+        let fencingToken = context.fencingToken.map { Int64($0) }
+        for batch in stride(from: 0, to: rows.count, by: 250).map({ rows[$0..<min($0 + 250, rows.count)] }) {
+            try Task.checkCancellation()
+            if !context.dryRun {
+                try await context.app.database.write { db in
+                    for row in batch {
+                        try db.execute(
+                            sql: """
+                                INSERT INTO users (legacy_id, name, email, signed_up, fencing_token) VALUES (?, ?, ?, ?, ?)
+                                ON CONFLICT(legacy_id) DO UPDATE SET name = excluded.name, email = excluded.email,
+                                    fencing_token = excluded.fencing_token
+                                WHERE users.fencing_token IS NULL OR users.fencing_token <= excluded.fencing_token
+                                """,
+                            arguments: [row.legacyID, row.name, row.email, row.signedUp, fencingToken])
+                    }
+                }
+            }
+            context.progress.increment(by: batch.count)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        context.progress.complete()
+    }
+
+    func down(_ context: MigrationContext<ExampleServices>) async throws {
+        guard !context.dryRun else { return }
+        try await context.app.database.write { db in
+            try db.execute(sql: "DELETE FROM users WHERE legacy_id IS NOT NULL")
+        }
+    }
+}
+
+/// One row of `legacy-users.csv`: `legacy_id,name,email,signed_up`.
+struct LegacyUserRow: Sendable {
+    let legacyID: String
+    let name: String
+    let email: String
+    let signedUp: String
+
+    /// Reads the file, skipping the header. Fields are plain (no quoted commas in this export).
+    static func read(_ url: URL) throws -> [LegacyUserRow] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 4 else { return nil }
+            return LegacyUserRow(legacyID: fields[0], name: fields[1], email: fields[2], signedUp: fields[3])
+        }
+    }
+}

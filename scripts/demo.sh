@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The main job, on a fresh Debian machine: installs what is missing, builds, starts a throwaway
+# redis-server on a free loopback port, starts three replicas of example-service at once (they race
+# for the same migrations at start-up), stops them, and prints `migrations status`: each migration ran
+# once, by which replica, and how long it took. Without Redis it runs the replicas on the file store.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+scripts/install-dependencies.sh || echo "could not install hiredis/redis; trying with what is here" >&2
+echo "==> building example-service and migrations" >&2
+swift build --product example-service >&2
+swift build --product migrations >&2
+bin=$(swift build --show-bin-path)
+
+work=$(mktemp -d -t migrations-demo.XXXXXX)
+pids=()
+redis_pid=""
+cleanup() {
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    [[ -n "$redis_pid" ]] && kill -TERM "$redis_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+    done
+}
+
+# One throwaway Redis, configured as compose.yaml configures it.
+if command -v redis-server >/dev/null 2>&1; then
+    redis_port=$(free_port)
+    redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --save "" \
+        --appendonly yes --maxmemory-policy noeviction --daemonize no --logfile "$work/redis.log" &
+    redis_pid=$!
+    for _ in $(seq 1 50); do
+        redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    export REDIS_URL="redis://127.0.0.1:$redis_port"
+    echo "==> redis-server pid $redis_pid on port $redis_port" >&2
+else
+    echo "==> no redis-server here: the replicas share the file store in $work/state instead" >&2
+    unset REDIS_URL
+    state_args=(--state-dir "$work/state")
+fi
+
+# The replicas share one database and uploads directory, as replicas behind one database would.
+export EXAMPLE_DATA_DIR="$work/data"
+export MIGRATIONS_API_TOKEN="demo-token"
+export TENANT_ACME_PLAN=enterprise TENANT_ACME_REGION=eu-west TENANT_GLOBEX_PLAN=starter
+mkdir -p "$EXAMPLE_DATA_DIR/uploads"
+touch "$EXAMPLE_DATA_DIR/uploads/"{orphan-1.png,orphan-2.pdf,orphan-3.tmp}
+
+ports=()
+for replica in 1 2 3; do
+    port=$(free_port)
+    ports+=("$port")
+    "$bin/example-service" serve --port "$port" --replica-name "replica-$replica" --lease-ttl 10 \
+        ${state_args[@]+"${state_args[@]}"} >"$work/replica-$replica.log" 2>&1 &
+    pids+=($!)
+done
+echo "==> started replicas ${pids[*]} on ports ${ports[*]}; waiting until all serve" >&2
+
+healthy() {
+    exec 4<>"/dev/tcp/127.0.0.1/$1" || return 1
+    printf 'GET /health HTTP/1.0\r\n\r\n' >&4
+    grep -q "200" <(head -1 <&4)
+}
+for index in 0 1 2; do
+    for _ in $(seq 1 600); do
+        if healthy "${ports[$index]}" 2>/dev/null; then break; fi
+        if ! kill -0 "${pids[$index]}" 2>/dev/null; then
+            echo "replica-$((index + 1)) exited during start-up:" >&2
+            cat "$work/replica-$((index + 1)).log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+done
+echo "==> all three replicas are serving; stopping them (SIGTERM)" >&2
+for pid in "${pids[@]}"; do kill -TERM "$pid"; done
+for pid in "${pids[@]}"; do wait "$pid" || true; done
+pids=()
+
+for replica in 1 2 3; do
+    log="$work/replica-$replica.log"
+    echo "--- replica-$replica: ran $(grep -c 'migration completed' "$log" || true)," \
+        "waited for another replica $(grep -c 'waiting for another holder' "$log" || true) times;" \
+        "$(grep -o 'results=.*\]' "$log" | head -1)" >&2
+done
+echo >&2
+if [[ -n "${REDIS_URL:-}" ]]; then
+    "$bin/migrations" status
+else
+    "$bin/example-service" migrate status "${state_args[@]}"
+fi
+echo >&2
+echo "logs and data: $work" >&2
