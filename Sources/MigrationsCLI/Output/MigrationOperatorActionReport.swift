@@ -1,0 +1,49 @@
+public import Migrations
+
+/// What `migrations unlock` or `migrations reset` did, printed with `--json`.
+///
+/// ```json
+/// { "action" : "force-unlocked", "fence" : 4, "holder" : { "host" : "api-7f9c", "pid" : 4242, "…" : "…" },
+///   "message" : "cleared the lease of '…' held by api-7f9c pid 4242 …", "name" : "2025-01-02-import-customers" }
+/// ```
+public struct MigrationOperatorActionReport: Sendable, Codable, Equatable {
+    /// What was done.
+    public enum Action: String, Sendable, Codable, Equatable {
+        /// A stale lease was cleared with a compare-and-delete on its token.
+        case unlocked
+        /// The lease was cleared whoever held it, and the fence bumped.
+        case forceUnlocked = "force-unlocked"
+        /// The lease is still renewed by its holder; nothing was changed.
+        case refused
+        /// The completion marker and the last error were cleared.
+        case reset
+        /// There was nothing to do.
+        case none
+    }
+
+    /// The migration.
+    public var name: String
+    /// What was done.
+    public var action: Action
+    /// The lease holder concerned, for `unlock`.
+    public var holder: LeaseHolder?
+    /// The fencing token after the action, for `unlock --force`.
+    public var fence: UInt64?
+    /// The keys deleted.
+    public var clearedKeys: [String]
+    /// The line printed for a person.
+    public var message: String
+
+    /// Creates a report.
+    public init(
+        name: String, action: Action, holder: LeaseHolder? = nil, fence: UInt64? = nil, clearedKeys: [String] = [],
+        message: String
+    ) {
+        self.name = name
+        self.action = action
+        self.holder = holder
+        self.fence = fence
+        self.clearedKeys = clearedKeys
+        self.message = message
+    }
+}

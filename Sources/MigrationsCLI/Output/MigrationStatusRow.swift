@@ -1,0 +1,151 @@
+public import Foundation
+public import Migrations
+
+/// One migration in the output of `status --json`: the same shape from `<app> migrate status --json`
+/// and `migrations status --json`.
+///
+/// Both print a JSON array of rows, sorted keys, ISO 8601 dates, absent fields left out:
+///
+/// ```json
+/// [
+///   {
+///     "completedAt" : "2026-11-29T15:04:05Z",
+///     "duration" : 0.214,
+///     "name" : "2025-01-01-write-customers-csv",
+///     "state" : "completed",
+///     "triggeredBy" : "deploy"
+///   },
+///   {
+///     "holder" : {
+///       "acquiredAt" : "2026-11-29T15:05:00Z",
+///       "fencingToken" : 3,
+///       "host" : "api-7f9c",
+///       "pid" : 4242,
+///       "triggeredBy" : "startup",
+///       "ttlMilliseconds" : 27140
+///     },
+///     "name" : "2025-01-02-import-customers",
+///     "progress" : { "completed" : 2500, "elapsedSeconds" : 1.2, "isFinished" : false,
+///                    "startedAt" : "2026-11-29T15:05:00Z", "total" : 5000 },
+///     "state" : "running"
+///   }
+/// ]
+/// ```
+///
+/// The embedded command adds ``description`` and ``position`` (run order, from 1), which only the
+/// application knows; the operator tool sees only Redis and leaves them out.
+public struct MigrationStatusRow: Sendable, Codable, Equatable {
+    /// The migration's name.
+    public var name: String
+    /// `pending`, `completed`, `failed`, `running` or `unknown` (foreign data under its keys).
+    public var state: MigrationStatus.State
+    /// When the completed run finished, while the migration is completed.
+    public var completedAt: Date?
+    /// How long the last recorded run took, in seconds.
+    public var duration: Double?
+    /// Who or what started the current run while it runs, else the last recorded run.
+    public var triggeredBy: String?
+    /// The last error message, in full.
+    public var error: String?
+    /// The lease holder while it runs, with the TTL left in milliseconds.
+    public var holder: LeaseHolder?
+    /// The latest published progress while it runs.
+    public var progress: ProgressSnapshot?
+    /// What could not be read, naming the key, when ``state`` is `unknown`.
+    public var problem: String?
+    /// The migration's description (embedded command only).
+    public var description: String?
+    /// The position in run order, from 1 (embedded command only).
+    public var position: Int?
+
+    /// Creates a row.
+    public init(
+        name: String,
+        state: MigrationStatus.State,
+        completedAt: Date? = nil,
+        duration: Double? = nil,
+        triggeredBy: String? = nil,
+        error: String? = nil,
+        holder: LeaseHolder? = nil,
+        progress: ProgressSnapshot? = nil,
+        problem: String? = nil,
+        description: String? = nil,
+        position: Int? = nil
+    ) {
+        self.name = name
+        self.state = state
+        self.completedAt = completedAt
+        self.duration = duration
+        self.triggeredBy = triggeredBy
+        self.error = error
+        self.holder = holder
+        self.progress = progress
+        self.problem = problem
+        self.description = description
+        self.position = position
+    }
+}
+
+// MARK: - Building rows
+
+extension MigrationStatusRow {
+    /// The row of a migration as the runner reports it (embedded `status`).
+    ///
+    /// - Parameter status: One entry of `MigrationRunner.status(context:)`.
+    public init(_ status: MigrationStatus) {
+        self.init(
+            name: status.name,
+            state: status.state,
+            result: status.lastResult,
+            isCompleted: status.state == .completed,
+            error: status.lastError,
+            holder: status.holder,
+            progress: status.progress,
+            problem: status.problem)
+        description = status.description.isEmpty ? nil : status.description
+        position = status.position
+    }
+
+    /// The row of a migration as stored (operator `status`), with the state the runner would report.
+    ///
+    /// - Parameters:
+    ///   - name: The migration's name.
+    ///   - stored: Its stored state, as `RedisMigrationInspector` reads it.
+    public init(name: String, stored: StoredMigrationState) {
+        self.init(
+            name: name,
+            state: Self.state(of: stored),
+            result: stored.lastResult,
+            isCompleted: stored.isCompleted,
+            error: stored.lastError,
+            holder: stored.holder,
+            progress: stored.progress,
+            problem: stored.problem)
+    }
+
+    private init(
+        name: String, state: MigrationStatus.State, result: MigrationResult?, isCompleted: Bool, error: String?,
+        holder: LeaseHolder?, progress: ProgressSnapshot?, problem: String?
+    ) {
+        self.init(
+            name: name,
+            state: state,
+            completedAt: isCompleted && result?.status == .completed ? result?.finishedAt : nil,
+            duration: result?.duration,
+            triggeredBy: holder?.triggeredBy ?? result?.triggeredBy,
+            error: error,
+            holder: holder,
+            progress: holder == nil ? nil : progress,
+            problem: problem)
+    }
+
+    /// The state the runner reports for a stored state: running while a lease is held, then unknown for
+    /// foreign data, completed, failed (an error is recorded), else pending.
+    public static func state(of stored: StoredMigrationState) -> MigrationStatus.State {
+        if stored.holder != nil { return .running }
+        if stored.problem != nil { return .unknown }
+        if stored.isCompleted { return .completed }
+        if stored.lastError != nil { return .failed }
+        return .pending
+    }
+}

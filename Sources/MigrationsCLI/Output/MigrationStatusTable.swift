@@ -1,0 +1,66 @@
+import Foundation
+import Migrations
+
+/// The human form of `status`: one aligned row per migration, the state coloured on a terminal.
+///
+/// ```
+/// NAME                            STATE      COMPLETED AT          DURATION  BY      DETAILS
+/// 2025-01-01-write-customers-csv  completed  2026-11-29T15:04:05Z     0.21s  deploy
+/// 2025-01-02-import-customers     running                                    deploy  api-7f9c pid 4242, since …
+/// ```
+package enum MigrationStatusTable {
+    /// Renders rows, with a `#` column when they carry positions.
+    package static func render(_ rows: [MigrationStatusRow], style: TerminalStyle, now: Date = Date()) -> String {
+        let showPosition = rows.contains { $0.position != nil }
+        var table = TextTable(
+            headers: (showPosition ? ["#"] : []) + ["NAME", "STATE", "COMPLETED AT", "DURATION", "BY", "DETAILS"])
+        table.rightAligned = showPosition ? [0, 4] : [3]
+        for row in rows {
+            var cells: [TextTable.Cell] = showPosition ? [TextTable.Cell(row.position.map(String.init) ?? "")] : []
+            cells += [
+                TextTable.Cell(row.name),
+                TextTable.Cell(row.state.rawValue, attribute(for: row.state)),
+                TextTable.Cell(row.completedAt.map(DisplayFormat.timestamp) ?? ""),
+                TextTable.Cell(row.duration.map(DisplayFormat.duration) ?? ""),
+                TextTable.Cell(row.triggeredBy ?? ""),
+                TextTable.Cell(details(of: row), row.state == .failed ? .red : nil),
+            ]
+            table.append(cells)
+        }
+        return table.render(style: style)
+    }
+
+    /// The colour of a state.
+    package static func attribute(for state: MigrationStatus.State) -> TerminalStyle.Attribute? {
+        switch state {
+        case .completed: .green
+        case .failed: .red
+        case .running: .yellow
+        case .unknown: .magenta
+        case .pending: .dim
+        }
+    }
+
+    /// What the DETAILS column says: the holder and progress while running, the shortened error or problem.
+    package static func details(of row: MigrationStatusRow) -> String {
+        switch row.state {
+        case .running:
+            var parts: [String] = []
+            if let holder = row.holder {
+                parts.append("\(holder.host) pid \(holder.pid)")
+                parts.append("since \(DisplayFormat.timestamp(holder.acquiredAt))")
+                if let ttl = holder.ttlMilliseconds { parts.append("TTL \(DisplayFormat.milliseconds(ttl))") }
+            } else {
+                parts.append("in this process")
+            }
+            if let progress = row.progress { parts.append(progress.summary) }
+            return parts.joined(separator: ", ")
+        case .failed:
+            return DisplayFormat.shortened(row.error ?? "")
+        case .unknown:
+            return DisplayFormat.shortened(row.problem ?? "", to: 80)
+        case .completed, .pending:
+            return row.error.map { "last error: " + DisplayFormat.shortened($0) } ?? ""
+        }
+    }
+}

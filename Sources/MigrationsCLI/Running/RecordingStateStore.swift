@@ -1,0 +1,64 @@
+import Migrations
+import Synchronization
+
+/// A state store that remembers every result written through it, so the progress display can tell
+/// how each migration ended as soon as it ends.
+final class RecordingStateStore: MigrationStateStore {
+    private let base: any MigrationStateStore
+    private let recorded = Mutex<[MigrationResult]>([])
+
+    /// Wraps a store.
+    init(_ base: any MigrationStateStore) {
+        self.base = base
+    }
+
+    /// The last result recorded for a migration by this process.
+    func result(for name: String) -> MigrationResult? {
+        recorded.withLock { $0.last { $0.name == name } }
+    }
+
+    /// Every result recorded by this process, in the order they were recorded.
+    var results: [MigrationResult] {
+        recorded.withLock { $0 }
+    }
+
+    func states(for names: [String]) async throws -> [String: StoredMigrationState] {
+        try await base.states(for: names)
+    }
+
+    func isCompleted(_ name: String) async throws -> Bool {
+        try await base.isCompleted(name)
+    }
+
+    func markCompleted(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        try await remember(result) { try await base.markCompleted(result, fence: fence) }
+    }
+
+    func markFailed(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        try await remember(result) { try await base.markFailed(result, fence: fence) }
+    }
+
+    func markRolledBack(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        try await remember(result) { try await base.markRolledBack(result, fence: fence) }
+    }
+
+    func reset(_ name: String) async throws {
+        try await base.reset(name)
+    }
+
+    private func remember(
+        _ result: MigrationResult, _ write: () async throws -> LeaseDisposition
+    ) async throws -> LeaseDisposition {
+        do {
+            let disposition = try await write()
+            recorded.withLock { $0.append(result) }
+            return disposition
+        } catch {
+            var failed = result
+            failed.status = .failed
+            failed.error = "\(error)"
+            recorded.withLock { $0.append(failed) }
+            throw error
+        }
+    }
+}

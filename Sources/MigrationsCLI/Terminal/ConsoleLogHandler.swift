@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+
+/// A log handler that writes through a ``TerminalConsole``, so log lines appear above the progress bars.
+///
+/// Lines read `15:04:05 warning [migration.name=…] validation warning: …`, the level coloured.
+struct ConsoleLogHandler: LogHandler {
+    let console: TerminalConsole
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        let details = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let time = Date().formatted(.iso8601.time(includingFractionalSeconds: false).timeSeparator(.colon))
+        let level = console.style.apply(Self.attribute(for: event.level), event.level.rawValue)
+        let context = details.isEmpty ? "" : " [\(details)]"
+        console.print("\(time) \(level)\(context) \(event.message)\n")
+    }
+
+    private static func attribute(for level: Logger.Level) -> TerminalStyle.Attribute? {
+        switch level {
+        case .trace, .debug: .dim
+        case .info, .notice: .cyan
+        case .warning: .yellow
+        case .error, .critical: .red
+        }
+    }
+}

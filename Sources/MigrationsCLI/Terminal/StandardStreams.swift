@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Unbuffered writes to standard output and standard error, whole strings at a time.
+///
+/// `print` buffers standard output, which interleaves badly with standard error when both go to one
+/// terminal; every command writes through here instead.
+package enum StandardStreams {
+    /// Writes text to standard output.
+    package static func writeOutput(_ text: String) {
+        write(text, to: STDOUT_FILENO)
+    }
+
+    /// Writes text to standard error.
+    package static func writeError(_ text: String) {
+        write(text, to: STDERR_FILENO)
+    }
+
+    /// Writes every byte, retrying after partial writes and interruptions.
+    package static func write(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            #if canImport(Darwin)
+                let written = bytes.withUnsafeBytes { Darwin.write(descriptor, $0.baseAddress, $0.count) }
+            #else
+                let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            #endif
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
+    /// Whether the descriptor is a terminal.
+    package static func isTerminal(_ descriptor: Int32) -> Bool {
+        isatty(descriptor) == 1
+    }
+
+    /// The width of the terminal on the descriptor, or `nil` when it is not one.
+    package static func terminalColumns(_ descriptor: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+}

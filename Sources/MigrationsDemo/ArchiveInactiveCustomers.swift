@@ -1,0 +1,27 @@
+import Foundation
+import Migrations
+
+/// Moves inactive customers from `customers.json` to `archive.json`.
+struct ArchiveInactiveCustomers: Migration {
+    let name = "2025-01-04-archive-inactive-customers"
+    let description = "Move inactive customers from customers.json to archive.json"
+
+    func up(_ context: MigrationContext<DemoFiles>) async throws {
+        guard context.app.exists("customers.json") else {
+            if context.dryRun { return }
+            throw DemoError("customers.json is missing; run 2025-01-02-import-customers first")
+        }
+        let customers = try context.app.readCustomers("customers.json")
+        context.progress.setTotal(customers.count)
+        var active: [Customer] = []
+        var inactive: [Customer] = []
+        for customer in customers {
+            if customer.active { active.append(customer) } else { inactive.append(customer) }
+            context.progress.increment()
+        }
+        context.logger.info("archiving \(inactive.count) of \(customers.count) customers")
+        if context.dryRun { return }
+        try context.app.writeJSON(inactive, to: "archive.json")
+        try context.app.writeJSON(active, to: "customers.json")
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import MigrationsCLI
+
+/// `migrations`: inspects and repairs the migration state in Redis, without the application's code.
+@main
+struct MigrationsTool: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrations",
+        abstract: "Inspect and repair migration state in Redis, without the application's code.",
+        discussion: """
+            Reads and writes only the Redis keys of the migrations (<prefix>:<name>:completed, :result, \
+            :error, :lease, :fence, :progress), found with SCAN, never KEYS. To run migrations, use the \
+            application's own `migrate` command.
+
+            EXAMPLES:
+              migrations status
+              migrations status --json --redis-url redis://:secret@cache:6379/2
+              migrations show 2025-01-02-import-customers
+              migrations leases
+              migrations unlock 2025-01-02-import-customers
+              migrations unlock 2025-01-02-import-customers --force
+              migrations reset 2025-01-03-build-country-index --yes
+
+            \(MigrationsExitCode.helpText)
+            """,
+        subcommands: [
+            StatusCommand.self, ShowCommand.self, LeasesCommand.self, UnlockCommand.self, ResetCommand.self,
+        ]
+    )
+
+    /// Runs the command tree with the documented exit codes.
+    static func main() async {
+        await MigrationsCommandLine.main(Self.self)
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Migrations
+import MigrationsCLI
+import MigrationsRedis
+
+/// `migrations reset NAME [--yes]`: clears a migration's completion marker and error so it runs again.
+struct ResetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset",
+        abstract: "Clear a migration's completion marker and last error, so it runs again.",
+        discussion: """
+            Deletes <prefix>:<name>:completed and <prefix>:<name>:error; the stored result stays as history. \
+            The next `migrate run` of the application runs the migration again. Asks for confirmation on a \
+            terminal; without a terminal, pass --yes (otherwise exit 2). Exits 1 when there is nothing to \
+            reset.
+
+            EXAMPLES:
+              migrations reset 2025-01-03-build-country-index
+              migrations reset 2025-01-03-build-country-index --yes --redis-url redis://cache:6379
+
+            \(MigrationsExitCode.helpText)
+            """
+    )
+
+    @Argument(help: "The migration to reset.")
+    var name: String
+
+    @Flag(name: [.customLong("yes"), .customShort("y")], help: "Do not ask for confirmation.")
+    var yes = false
+
+    @Flag(name: .customLong("json"), help: "Print what was done as a JSON object.")
+    var json = false
+
+    @OptionGroup var redis: OperatorOptions
+
+    func run() async throws {
+        let report = try await redis.withInspector { inspector, target in
+            let details = try await inspector.details(of: name)
+            let present = details.keys.filter { ["completed", "error"].contains($0.suffix) && $0.exists }.map(\.key)
+            guard !present.isEmpty else {
+                throw MigrationsCommandError(
+                    .refused,
+                    "migration '\(name)' has no completion marker or error \(redis.place(target)); nothing to reset")
+            }
+            if !yes {
+                guard ConfirmationPrompt.isInteractive else {
+                    throw MigrationsCommandError(
+                        .usage,
+                        "refusing to reset '\(name)' without confirmation: standard input is not a terminal; pass --yes"
+                    )
+                }
+                guard
+                    ConfirmationPrompt.confirm(
+                        "Reset '\(name)'? It runs again on the next `migrate run`. Deletes \(present.joined(separator: ", "))."
+                    )
+                else {
+                    throw MigrationsCommandError(.refused, "not reset: not confirmed")
+                }
+            }
+            if let lease = details.lease, !json {
+                StandardStreams.writeError(
+                    "note: '\(name)' is running now (held by \(lease.holder.host) pid \(lease.holder.pid)); "
+                        + "it will be marked completed again if that run succeeds\n")
+            }
+            let cleared = try await inspector.reset(name)
+            return MigrationOperatorActionReport(
+                name: name, action: cleared.isEmpty ? .none : .reset, clearedKeys: cleared,
+                message: cleared.isEmpty
+                    ? "nothing was reset: the keys were deleted meanwhile"
+                    : "reset '\(name)': deleted \(cleared.joined(separator: ", ")); it runs again with the next `migrate run`"
+            )
+        }
+        if json {
+            try JSONOutput.write(report)
+        } else {
+            StandardStreams.writeOutput(report.message.prefix(1).uppercased() + report.message.dropFirst() + ".\n")
+        }
+    }
+}

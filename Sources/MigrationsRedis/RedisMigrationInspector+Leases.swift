@@ -1,0 +1,140 @@
+public import Foundation
+public import Migrations
+import RedisClient
+
+/// A lease read back from Redis: its value, and how long it has left.
+public struct RedisLeaseInspection: Sendable, Equatable {
+    /// The migration the lease is on.
+    public var name: String
+    /// The stored value: owner token, holder, fencing token and the TTL each renewal sets.
+    public var value: RedisLeaseValue
+    /// Milliseconds until the lease expires; `nil` when the key has no expiry (written by hand).
+    public var ttlLeftMilliseconds: Int64?
+
+    /// Creates an inspection.
+    public init(name: String, value: RedisLeaseValue, ttlLeftMilliseconds: Int64?) {
+        self.name = name
+        self.value = value
+        self.ttlLeftMilliseconds = ttlLeftMilliseconds
+    }
+
+    /// The holder, with the TTL left.
+    public var holder: LeaseHolder {
+        value.holder(ttlLeftMilliseconds: ttlLeftMilliseconds)
+    }
+
+    /// Seconds since the holder first acquired the lease.
+    public func ageSeconds(at now: Date = Date()) -> Double {
+        max(0, now.timeIntervalSince(value.acquiredAt))
+    }
+
+    /// Milliseconds since the last renewal, inferred as the TTL each renewal sets minus the TTL left;
+    /// `nil` when the key has no expiry.
+    public var millisecondsSinceRefresh: Int64? {
+        ttlLeftMilliseconds.map { max(0, value.ttlMs - $0) }
+    }
+
+    /// Whether the holder is still renewing the lease.
+    ///
+    /// A live holder renews every third of the TTL, so a lease renewed less than a third of its TTL (plus
+    /// one second of slack) ago has a live holder; one not renewed for longer is stuck or about to expire.
+    /// A lease without expiry is never considered refreshed.
+    public var isRecentlyRefreshed: Bool {
+        guard let since = millisecondsSinceRefresh else { return false }
+        return since < value.ttlMs / 3 + 1000
+    }
+}
+
+// MARK: - Reading leases
+
+extension RedisMigrationInspector {
+    /// Every live lease under the prefix, sorted by migration name.
+    ///
+    /// One `SCAN` pass for `<prefix>:*:lease`, then one pipelined `GET` and `PTTL` per batch. Keys that
+    /// expired in between, and keys holding foreign data, are left out.
+    ///
+    /// - Throws: `RedisError` when Redis cannot be reached.
+    public func leases() async throws -> [RedisLeaseInspection] {
+        var names: Set<String> = []
+        try await scan(matching: keys.scanPattern(suffix: "lease")) { key in
+            if let (name, suffix) = keys.migrationName(fromKey: key), suffix == "lease" { names.insert(name) }
+        }
+        let sorted = names.sorted()
+        var leases: [RedisLeaseInspection] = []
+        var start = 0
+        while start < sorted.count {
+            let batch = Array(sorted[start..<min(sorted.count, start + batchSize)])
+            let replies = try await connection.pipeline(
+                batch.flatMap { [["GET", keys.lease($0)], ["PTTL", keys.lease($0)]] })
+            for (index, name) in batch.enumerated() {
+                guard let value = replies[index * 2].bytes.flatMap(RedisLeaseValue.decode) else { continue }
+                leases.append(
+                    RedisLeaseInspection(name: name, value: value, ttlLeftMilliseconds: ttlLeft(replies[index * 2 + 1]))
+                )
+            }
+            start += batchSize
+        }
+        return leases
+    }
+
+    /// The lease on one migration, if there is one.
+    ///
+    /// - Parameter name: The migration.
+    /// - Returns: The lease, or `nil` when none is held.
+    /// - Throws: ``MigrationError`` with code ``MigrationError/Code-swift.struct/lease`` when the key holds
+    ///   data that is not a lease value; `RedisError` when Redis cannot be reached.
+    public func lease(of name: String) async throws -> RedisLeaseInspection? {
+        let key = keys.lease(name)
+        let replies = try await connection.pipeline([["GET", key], ["PTTL", key]])
+        switch replies[0] {
+        case .null:
+            return nil
+        case .bulk(let bytes):
+            guard let value = RedisLeaseValue.decode(bytes) else {
+                throw MigrationError(.lease, "\(key) holds data that is not a lease value", migration: name)
+            }
+            return RedisLeaseInspection(name: name, value: value, ttlLeftMilliseconds: ttlLeft(replies[1]))
+        default:
+            throw MigrationError(
+                .lease, "\(key) holds data that is not a lease value (\(replies[0].errorMessage ?? "not a string"))",
+                migration: name)
+        }
+    }
+
+    /// The TTL of a `PTTL` reply: `nil` for no expiry (-1) or a missing key (-2).
+    private func ttlLeft(_ reply: RedisReply) -> Int64? {
+        reply.int.flatMap { $0 >= 0 ? $0 : nil }
+    }
+
+    // MARK: - Clearing leases
+
+    /// Deletes a migration's lease if, and only if, it still holds `token`: a compare-and-delete that
+    /// cannot remove a lease someone acquired after it was read. Replicas waiting for it wake up.
+    ///
+    /// - Parameters:
+    ///   - name: The migration.
+    ///   - token: The owner token read from the lease (``RedisLeaseValue/token``).
+    /// - Returns: Whether the lease was deleted.
+    /// - Throws: `RedisError` when Redis cannot be reached.
+    public func release(_ name: String, token: String) async throws -> Bool {
+        let reply = try await connection.evaluate(
+            RedisMigrationScripts.release,
+            keys: [keys.lease(name), keys.progress(name), keys.waiters(name)],
+            arguments: [token, keys.waiterListPrefix(name)])
+        return reply.int == 1
+    }
+
+    /// Deletes a migration's lease whoever holds it, and increments its fencing token, so the old holder
+    /// can no longer record a result: the same step as ``RedisLeaseProvider/forceUnlock(_:)``.
+    ///
+    /// - Parameter name: The migration.
+    /// - Returns: The value that was deleted, when it was a lease value.
+    /// - Throws: `RedisError` when Redis cannot be reached.
+    public func forceUnlock(_ name: String) async throws -> RedisLeaseValue? {
+        let reply = try await connection.evaluate(
+            RedisMigrationScripts.forceUnlock,
+            keys: [keys.lease(name), keys.fence(name), keys.progress(name), keys.waiters(name)],
+            arguments: [keys.waiterListPrefix(name)])
+        return reply.bytes.flatMap(RedisLeaseValue.decode)
+    }
+}
