@@ -15,12 +15,17 @@ let package = Package(
         .executable(name: "migrations", targets: ["MigrationsOperator"]),
         .executable(name: "migrations-demo", targets: ["MigrationsDemo"]),
         .library(name: "MigrationsHTTP", targets: ["MigrationsHTTP"]),
+        .executable(name: "example-service", targets: ["ExampleService"]),
+        .executable(name: "migrations-bench", targets: ["MigrationsBench"]),
+        .plugin(name: "MigrationDiscoveryPlugin", targets: ["MigrationDiscoveryPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
     ],
     targets: [
         // MARK: - Core (no Redis, no NIO)
@@ -97,6 +102,25 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
 
+        // MARK: - Example service
+        .executableTarget(
+            name: "ExampleService",
+            dependencies: [
+                "Migrations",
+                "MigrationsCLI",
+                "MigrationsHTTP",
+                "MigrationsRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/legacy-users.csv")],
+            swiftSettings: strictSwift6
+        ),
+
         // MARK: - Test support (usable by applications' own tests)
         .target(
             name: "RedisTestSupport",
@@ -120,6 +144,25 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(
+            name: "ExampleServiceTests",
+            dependencies: [
+                "ExampleService",
+                "Migrations",
+                "RedisTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "MigrationsHTTPTests",
+            dependencies: [
+                "MigrationsHTTP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
             name: "RedisClientTests",
             dependencies: ["RedisClient", "RedisTestSupport"],
             swiftSettings: strictSwift6
@@ -138,6 +181,69 @@ let package = Package(
                 "RedisTestSupport",
                 "MigrationsOperator",
                 "MigrationsDemo",
+            ],
+            swiftSettings: strictSwift6
+        ),
+
+        // MARK: - Benchmarks and fault drills (issue 6)
+        .executableTarget(
+            name: "MigrationsBench",
+            dependencies: [
+                "Migrations",
+                "MigrationsRedis",
+                "RedisClient",
+                "RedisTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .executableTarget(
+            name: "FaultDrillWorker",
+            dependencies: [
+                "Migrations",
+                "MigrationsRedis",
+                "RedisClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "FaultDrillTests",
+            dependencies: [
+                "Migrations",
+                "MigrationsRedis",
+                "RedisClient",
+                "RedisTestSupport",
+                "FaultDrillWorker",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+
+        // MARK: - Build-time migration discovery (issue 7)
+        .target(
+            name: "MigrationDiscovery",
+            dependencies: ["Migrations"],
+            swiftSettings: strictSwift6
+        ),
+        .executableTarget(
+            name: "MigrationDiscoveryGenerator",
+            dependencies: ["MigrationDiscovery"],
+            swiftSettings: strictSwift6
+        ),
+        .plugin(
+            name: "MigrationDiscoveryPlugin",
+            capability: .buildTool(),
+            dependencies: ["MigrationDiscoveryGenerator"]
+        ),
+        .testTarget(
+            name: "MigrationDiscoveryTests",
+            dependencies: [
+                "MigrationDiscovery",
+                "Migrations",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6
         ),

@@ -13,6 +13,11 @@ struct ExampleServices: Sendable {
     /// The process environment, read by the tenant-settings migration.
     let environment: [String: String]
 
+    /// The pause between import batches, from `EXAMPLE_IMPORT_PAUSE_MS` (default 20).
+    var importBatchPauseMilliseconds: Int {
+        environment["EXAMPLE_IMPORT_PAUSE_MS"].flatMap(Int.init) ?? 20
+    }
+
     /// Opens (creating when missing) the database and the uploads directory.
     static func open(databasePath: String, uploadsDirectory: String) throws -> ExampleServices {
         try FileManager.default.createDirectory(atPath: uploadsDirectory, withIntermediateDirectories: true)

@@ -5,7 +5,9 @@ import Migrations
 /// Imports the users of the legacy system from its CSV export, 5,000 rows, reporting progress.
 ///
 /// Rows without an e-mail address are skipped (validation warns about them). The insert is
-/// idempotent on `legacy_id`, and each row carries the lease's fencing token.
+/// idempotent on `legacy_id`, and each row carries the lease's fencing token: a row written by a newer
+/// holder is never overwritten by a stale one. It pauses between batches of 250 rows
+/// (`EXAMPLE_IMPORT_PAUSE_MS`, 20 ms by default), as a real import throttles itself to spare the database.
 struct ImportLegacyUsers: Migration {
     let name = "2025-01-15-import-legacy-users"
     let description = "Import users from the legacy CSV export"
@@ -49,7 +51,7 @@ struct ImportLegacyUsers: Migration {
                 }
             }
             context.progress.increment(by: batch.count)
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(context.app.importBatchPauseMilliseconds))
         }
         context.progress.complete()
     }

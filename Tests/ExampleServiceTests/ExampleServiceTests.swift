@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import Migrations
+import RedisTestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The built `example-service`, run as real replicas against a real redis-server.
+@Suite("Example service", .serialized)
+struct ExampleServiceTests {
+    static let migrations = [
+        "2025-01-10-create-schema", "2025-01-15-import-legacy-users", "2025-02-01-move-tenant-settings",
+        "2025-03-10-clean-orphaned-uploads",
+    ]
+
+    private func freePort() throws -> Int {
+        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketDescriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketDescriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private func get(_ port: Int, _ path: String, token: String? = nil) async -> Int? {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        request.timeoutInterval = 2
+        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
+        return (response as? HTTPURLResponse)?.statusCode
+    }
+
+    private func waitUntilHealthy(_ port: Int, _ process: ServiceProcess) async throws {
+        for _ in 0..<600 {
+            if await get(port, "/health") == 200 { return }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the service on port \(port) never became healthy:\n\(process.log)")
+    }
+
+    private func workDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("example-service-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path + "/data/uploads", withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("three replicas started at once run each migration exactly once, then all serve")
+    func threeReplicasRunEachMigrationOnce() async throws {
+        let redis = try await RedisServer.start()
+        let work = try workDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        for file in ["orphan-1.png", "orphan-2.tmp"] {
+            #expect(FileManager.default.createFile(atPath: "\(work)/data/uploads/\(file)", contents: Data("x".utf8)))
+        }
+        let environment = [
+            "REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data", "MIGRATIONS_API_TOKEN": "t0ken",
+            "TENANT_ACME_PLAN": "enterprise", "TENANT_GLOBEX_PLAN": "starter",
+        ]
+        let ports = try (0..<3).map { _ in try freePort() }
+        let replicas = try (0..<3).map { index in
+            try ServiceProcess.launch(
+                ["serve", "--port", "\(ports[index])", "--replica-name", "replica-\(index + 1)", "--lease-ttl", "5"],
+                environment: environment, directory: work, logName: "replica-\(index + 1)")
+        }
+        for (port, replica) in zip(ports, replicas) { try await waitUntilHealthy(port, replica) }
+
+        #expect(await get(ports[0], "/migrations") == 401)
+        #expect(await get(ports[1], "/migrations", token: "t0ken") == 200)
+
+        let completions = replicas.map { $0.log.components(separatedBy: "migration completed").count - 1 }
+        #expect(completions.reduce(0, +) == Self.migrations.count, "runs per replica: \(completions)")
+        for name in Self.migrations {
+            #expect(try await redis.command("GET", "migration:\(name):completed").string == "true")
+            let result = try MigrationResult.decode(
+                from: Data(try #require(try await redis.command("GET", "migration:\(name):result").bytes)))
+            #expect(result.triggeredBy.hasPrefix("replica-"))
+        }
+        let database = try DatabaseQueue(path: "\(work)/data/example.sqlite")
+        let users = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM users") }
+        #expect(users == 4949)
+        let settings = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tenant_settings") }
+        #expect(settings == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(work)/data/uploads").isEmpty)
+
+        for replica in replicas { replica.signal(SIGTERM) }
+        for replica in replicas { #expect(await replica.wait() == 0) }
+    }
+
+    @Test("SIGTERM during a migration cancels it, records the failure, releases the lease, and exits non-zero")
+    func sigtermCancelsAndReleases() async throws {
+        let redis = try await RedisServer.start()
+        let work = try workDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let environment = ["REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data", "EXAMPLE_IMPORT_PAUSE_MS": "1000"]
+        let port = try freePort()
+        let replica = try ServiceProcess.launch(
+            ["serve", "--port", "\(port)", "--lease-ttl", "30"], environment: environment, directory: work,
+            logName: "replica")
+        let lease = "migration:2025-01-15-import-legacy-users:lease"
+        for _ in 0..<300 where try await redis.command("EXISTS", lease).int == 0 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await redis.command("EXISTS", lease).int == 1)
+        replica.signal(SIGTERM)
+        #expect(await replica.wait() != 0)
+        #expect(try await redis.command("EXISTS", lease).int == 0, "the lease was left behind")
+        #expect(try await redis.command("GET", "migration:2025-01-15-import-legacy-users:completed").isNull)
+        let error = try await redis.command("GET", "migration:2025-01-15-import-legacy-users:error").string
+        #expect(error?.contains("cancelled") == true)
+        #expect(replica.log.contains("not serving"))
+
+        let successor = try ServiceProcess.launch(
+            ["serve", "--port", "\(port)"], environment: environment.merging(["EXAMPLE_IMPORT_PAUSE_MS": "0"]) { $1 },
+            directory: work, logName: "successor")
+        try await waitUntilHealthy(port, successor)
+        #expect(try await redis.command("GET", "migration:2025-01-15-import-legacy-users:completed").string == "true")
+        successor.signal(SIGTERM)
+        _ = await successor.wait()
+    }
+
+    @Test("compose.yaml is valid and runs the same replica command and settings as scripts/demo.sh")
+    func composeMatchesTheDemo() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["docker-compose", "-f", "\(root)/compose.yaml", "config"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "docker-compose config failed (is docker-compose installed?):\n\(text)")
+        for expected in [
+            "- --appendonly", "- \"yes\"", "- --maxmemory-policy", "- noeviction", "healthcheck:", "replicas: 3",
+            "REDIS_URL: redis://redis:6379", "- migrations", "- serve", "- --lease-ttl", "- '10'",
+        ] {
+            #expect(text.contains(expected), "compose config lacks \(expected)")
+        }
+        let demo = try String(contentsOfFile: "\(root)/scripts/demo.sh", encoding: .utf8)
+        #expect(demo.contains("example-service\" serve"))
+        #expect(demo.contains("--lease-ttl 10"))
+        #expect(demo.contains("--appendonly yes --maxmemory-policy noeviction"))
+        for setting in ["TENANT_ACME_PLAN=enterprise", "TENANT_ACME_REGION=eu-west", "TENANT_GLOBEX_PLAN=starter"] {
+            #expect(demo.contains(setting))
+            let parts = setting.split(separator: "=")
+            #expect(text.contains("\(parts[0]): \(parts[1])"))
+        }
+    }
+}
