@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what a fresh Debian machine lacks to build and test this package:
-# hiredis (the C client), redis-server and redis-tools. Swift itself must already be on PATH.
+# Installs what a fresh Debian machine lacks to build and test this package: hiredis (the C client),
+# SQLite's headers (the example service), redis-server and redis-tools; extra packages named as
+# arguments (the test script adds docker-compose, to validate compose.yaml). Swift must be on PATH.
 set -euo pipefail
 
 packages=()
 [[ -f /usr/include/hiredis/hiredis.h ]] || packages+=(libhiredis-dev)
+[[ -f /usr/include/sqlite3.h ]] || packages+=(libsqlite3-dev)
 command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || packages+=(redis-tools)
 for extra in "$@"; do
