@@ -12,7 +12,7 @@ public import Migrations
 ///
 /// | method and path | body | answer |
 /// |---|---|---|
-/// | `GET /migrations` | | `[MigrationStatus]` |
+/// | `GET /migrations` | | `[MigrationStatusRow]`, as `migrate status --json` prints |
 /// | `POST /migrations/run` | `{"name": "…", "dryRun": false}` | `MigrationResult` |
 /// | `POST /migrations/run-pending` | `{"dryRun": false}` | `[MigrationResult]` |
 /// | `POST /migrations/rollback` | `{"name": "…"}` | `MigrationResult` |
@@ -55,12 +55,13 @@ where Context.Identity: MigrationsIdentity {
 
     @Sendable func status(_ request: Request, context: Context) async throws -> Response {
         try await answering {
-            try JSONResponse.make(try await runner.status(context: try await makeAppContext()))
+            try JSONResponse.make(
+                try await runner.status(context: try await makeAppContext()).map(MigrationStatusRow.init))
         }
     }
 
     @Sendable func run(_ request: Request, context: Context) async throws -> Response {
-        let body = try await request.decode(as: RunMigrationRequest.self, context: context)
+        let body = try await Self.decode(RunMigrationRequest.self, request, context)
         return try await answering {
             let result = try await runner.run(
                 body.name, context: try await makeAppContext(), options: options(context, dryRun: body.dryRun))
@@ -79,7 +80,7 @@ where Context.Identity: MigrationsIdentity {
     }
 
     @Sendable func rollback(_ request: Request, context: Context) async throws -> Response {
-        let body = try await request.decode(as: RollbackMigrationRequest.self, context: context)
+        let body = try await Self.decode(RollbackMigrationRequest.self, request, context)
         return try await answering {
             let result = try await runner.rollback(
                 body.name, context: try await makeAppContext(), options: options(context, dryRun: body.dryRun))
@@ -112,7 +113,20 @@ where Context.Identity: MigrationsIdentity {
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         if buffer.readableBytes == 0 { return nil }
-        return try await request.decode(as: type, context: context)
+        return try await decode(type, request, context)
+    }
+
+    /// Decodes a JSON body; malformed JSON answers 400 with a ``MigrationsAPIError`` body.
+    private static func decode<Body: Decodable>(
+        _ type: Body.Type, _ request: Request, _ context: Context
+    ) async throws -> Body {
+        do {
+            return try await request.decode(as: type, context: context)
+        } catch let error as HTTPError where error.status == .badRequest {
+            throw MigrationsAPIError(
+                status: .badRequest, code: "bad-request",
+                message: "the request body is not a valid \(type): \(error.body ?? "malformed JSON")")
+        }
     }
 }
 

@@ -87,7 +87,7 @@ struct MigrationsHTTPTests {
         try await harness.withServer { client in
             try await client.execute(uri: "/migrations", method: .get, headers: authorized) { response in
                 #expect(response.status == .ok)
-                let statuses = try decode([MigrationStatus].self, response)
+                let statuses = try decode([MigrationStatusRow].self, response)
                 #expect(statuses.map(\.name) == ["import-users", "no-down", "broken"])
                 #expect(statuses.allSatisfy { $0.state == .pending })
             }
@@ -159,7 +159,9 @@ struct MigrationsHTTPTests {
                 uri: "/migrations/run", method: .post, headers: authorized, body: json(#"{"name": "#)
             ) { response in
                 #expect(response.status == .badRequest)
-                #expect(String(buffer: response.body).contains("not valid"))
+                let body = try decode(MigrationsAPIError.Body.self, response)
+                #expect(body.error.code == "bad-request")
+                #expect(body.error.message.contains("not valid"))
             }
             try await client.execute(
                 uri: "/migrations/rollback", method: .post, headers: authorized, body: json(#"{"dryRun": true}"#)

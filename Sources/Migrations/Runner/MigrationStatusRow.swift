@@ -1,5 +1,4 @@
 public import Foundation
-public import Migrations
 
 /// One migration in the output of `status --json`: the same shape from `<app> migrate status --json`
 /// and `migrations status --json`.
