@@ -116,7 +116,7 @@ struct RedisLeaseTests {
         let migration = ClosureMigration<CountingApp>(name: "p") { context in
             context.progress.setTotal(10)
             context.progress.increment(by: 4)
-            try await Task.sleep(for: .milliseconds(800))
+            try await Task.sleep(for: .seconds(3))
         }
         let server = try await RedisServer.start()
         let backend = try await RedisMigrationBackend.connect(configuration: server.configuration())
@@ -126,8 +126,11 @@ struct RedisLeaseTests {
             configuration: .init(progressInterval: .milliseconds(100)))
         let app = CountingApp(redis: try await server.connect())
         async let result = runner.run("p", context: app)
-        try await Task.sleep(for: .milliseconds(400))
-        let stored = try await backend.stateStore.state(of: "p")
+        var stored = try await backend.stateStore.state(of: "p")
+        for _ in 0..<100 where stored.progress == nil {
+            try await Task.sleep(for: .milliseconds(20))
+            stored = try await backend.stateStore.state(of: "p")
+        }
         #expect(stored.progress?.completed == 4)
         #expect(stored.holder?.pid == ProcessInfo.processInfo.processIdentifier)
         #expect(try await result.status == .completed)

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+/// A copy of `Tests/Fixtures/DiscoveryFixture` in a temporary directory, depending on this repository by
+/// absolute path, built with one scratch path that every build of the suite reuses.
+final class FixturePackage: Sendable {
+    /// The fixture in use by the running suite; see ``FixturePackageTrait``.
+    @TaskLocal static var current: FixturePackage?
+
+    /// The temporary directory holding the package copy and the scratch path.
+    let root: URL
+    /// The package copy.
+    let directory: URL
+    /// The shared build directory.
+    let scratchPath: URL
+
+    /// The repository holding this file, found from the file's own path.
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The fixture's migrations directory, relative to the package.
+    static let migrationsDirectory = "Sources/DiscoveryFixture/Migrations"
+
+    private init(root: URL) {
+        self.root = root
+        self.directory = root.appending(path: "DiscoveryFixture")
+        self.scratchPath = root.appending(path: "scratch")
+    }
+
+    /// Copies the fixture and points its dependency at this repository.
+    static func make() throws -> FixturePackage {
+        let root = FileManager.default.temporaryDirectory.appending(path: "migration-discovery-\(UUID().uuidString)")
+        let fixture = FixturePackage(root: root)
+        let source = repositoryRoot.appending(path: "Tests/Fixtures/DiscoveryFixture")
+        try FileManager.default.createDirectory(at: fixture.directory, withIntermediateDirectories: true)
+        for item in ["Package.swift", "Sources"] {
+            try FileManager.default.copyItem(
+                at: source.appending(path: item), to: fixture.directory.appending(path: item))
+        }
+        let manifestURL = fixture.directory.appending(path: "Package.swift")
+        let manifest = try String(contentsOf: manifestURL, encoding: .utf8)
+        let relative = #"path: "../../..""#
+        guard manifest.contains(relative) else {
+            throw FixturePackageError("the fixture's manifest no longer says \(relative)")
+        }
+        let absolute = #"path: "\#(repositoryRoot.path(percentEncoded: false))""#
+        try manifest.replacingOccurrences(of: relative, with: absolute).write(
+            to: manifestURL, atomically: true, encoding: .utf8)
+        return fixture
+    }
+
+    /// Removes the copy and its builds.
+    func remove() {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    // MARK: - Files
+
+    /// Writes a file of the package, creating its directory.
+    func write(_ contents: String, to path: String) throws {
+        let url = directory.appending(path: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try contents.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// Removes a file of the package.
+    func delete(_ path: String) throws {
+        try FileManager.default.removeItem(at: directory.appending(path: path))
+    }
+
+    /// Reads a file of the package.
+    func read(_ path: String) throws -> String {
+        try String(contentsOf: directory.appending(path: path), encoding: .utf8)
+    }
+
+    // MARK: - Building and running
+
+    /// Runs `swift build` on the package.
+    func build() async throws -> ProcessOutput {
+        try await ChildProcess.run(
+            try ChildProcess.swiftDriver(),
+            ["build", "--scratch-path", scratchPath.path(percentEncoded: false)],
+            in: directory
+        )
+    }
+
+    /// Builds the package, failing the test with the build's output if it fails.
+    func buildSuccessfully(sourceLocation: SourceLocation = #_sourceLocation) async throws -> ProcessOutput {
+        let output = try await build()
+        try #require(output.status == 0, "the fixture should build:\n\(output)", sourceLocation: sourceLocation)
+        return output
+    }
+
+    /// Runs the built fixture executable.
+    func run(_ arguments: String...) async throws -> ProcessOutput {
+        try await ChildProcess.run(scratchPath.appending(path: "debug/DiscoveryFixture"), arguments, in: directory)
+    }
+
+    /// The migration names the built fixture prints, in run order.
+    func discoveredNames() async throws -> [String] {
+        let output = try await run()
+        try #require(output.status == 0, "the fixture should run:\n\(output)")
+        return output.standardOutput.split(separator: "\n").map(String.init)
+    }
+
+    /// Writes a file for the duration of `body`, then removes it, whatever `body` does.
+    func withFile<Result>(
+        _ path: String,
+        _ contents: String,
+        _ body: () async throws -> Result
+    ) async throws -> Result {
+        try write(contents, to: path)
+        do {
+            let result = try await body()
+            try delete(path)
+            return result
+        } catch {
+            try? delete(path)
+            throw error
+        }
+    }
+}
+
+/// Gives a suite one ``FixturePackage``, made before its first test and removed after its last.
+struct FixturePackageTrait: SuiteTrait, TestScoping {
+    func provideScope(
+        for test: Test,
+        testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let fixture = try FixturePackage.make()
+        defer { fixture.remove() }
+        try await FixturePackage.$current.withValue(fixture) { try await function() }
+    }
+}
+
+extension Trait where Self == FixturePackageTrait {
+    /// A copy of the discovery fixture package, shared by the suite's tests.
+    static var fixturePackage: Self { Self() }
+}
