@@ -3,9 +3,7 @@ FROM swift:6.2-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libhiredis-dev libsqlite3-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY Package.swift ./
-COPY Sources ./Sources
-COPY Plugins ./Plugins
+COPY . .
 RUN swift build -c release --product example-service \
     && swift build -c release --product migrations \
     && mkdir /out \

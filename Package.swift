@@ -118,7 +118,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Resources/legacy-users.csv")],
-            swiftSettings: strictSwift6
+            swiftSettings: strictSwift6,
+            plugins: ["MigrationDiscoveryPlugin"]
         ),
 
         // MARK: - Test support (usable by applications' own tests)

@@ -7,14 +7,12 @@ import MigrationsCLI
 enum ExampleMigrations: MigrateApplication {
     typealias Context = ExampleServices
 
-    /// The migrations, oldest first.
+    /// The migrations, oldest first: every `Migrations/*.migration.swift` file, in path order, found at
+    /// build time by the `MigrationDiscoveryPlugin` (no list to maintain). With `MIGRATIONS_DEBUG=1` the
+    /// registry logs which files were scanned and what was found.
     static func registry(logger: Logger) throws -> MigrationRegistry<ExampleServices> {
-        try MigrationRegistry([
-            CreateSchema(),
-            ImportLegacyUsers(),
-            MoveTenantSettings(),
-            CleanOrphanedUploads(),
-        ])
+        let debug = ProcessInfo.processInfo.environment["MIGRATIONS_DEBUG"] == "1"
+        return try MigrationRegistry<ExampleServices>.discovered(debugLogger: debug ? logger : nil)
     }
 
     /// Opens the database and uploads directory under `EXAMPLE_DATA_DIR` (default `example-data`).
