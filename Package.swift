@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "RedisClient", targets: ["RedisClient"]),
         .library(name: "MigrationsRedis", targets: ["MigrationsRedis"]),
         .library(name: "RedisTestSupport", targets: ["RedisTestSupport"]),
+        .library(name: "MigrationsTestSupport", targets: ["MigrationsTestSupport"]),
         .library(name: "MigrationsCLI", targets: ["MigrationsCLI"]),
         .executable(name: "migrations", targets: ["MigrationsOperator"]),
         .executable(name: "migrations-demo", targets: ["MigrationsDemo"]),
@@ -124,6 +125,10 @@ let package = Package(
 
         // MARK: - Test support (usable by applications' own tests)
         .target(
+            name: "MigrationsTestSupport",
+            swiftSettings: strictSwift6
+        ),
+        .target(
             name: "RedisTestSupport",
             dependencies: ["RedisClient"],
             swiftSettings: strictSwift6
@@ -138,6 +143,7 @@ let package = Package(
         .testTarget(
             name: "MigrationsTests",
             dependencies: [
+                "MigrationsTestSupport",
                 "Migrations",
                 "MigrationsTestWorker",
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -147,6 +153,7 @@ let package = Package(
         .testTarget(
             name: "ExampleServiceTests",
             dependencies: [
+                "MigrationsTestSupport",
                 "ExampleService",
                 "Migrations",
                 "RedisTestSupport",
@@ -170,12 +177,13 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationsRedisTests",
-            dependencies: ["MigrationsRedis", "RedisTestSupport", "MigrationsTestWorker"],
+            dependencies: ["MigrationsTestSupport", "MigrationsRedis", "RedisTestSupport", "MigrationsTestWorker"],
             swiftSettings: strictSwift6
         ),
         .testTarget(
             name: "MigrationsCLITests",
             dependencies: [
+                "MigrationsTestSupport",
                 "MigrationsCLI",
                 "MigrationsRedis",
                 "RedisClient",

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Migrations
+import MigrationsTestSupport
 import RedisTestSupport
 import Testing
 
@@ -42,13 +43,20 @@ struct ExampleServiceTests {
         return (response as? HTTPURLResponse)?.statusCode
     }
 
-    private func waitUntilHealthy(_ port: Int, _ process: ServiceProcess) async throws {
+    private func waitUntilHealthy(_ port: Int, _ process: ChildProcess) async throws {
         for _ in 0..<600 {
             if await get(port, "/health") == 200 { return }
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("the service on port \(port) never became healthy:\n\(process.log)")
+        Issue.record("the service on port \(port) never became healthy:\n\(process.standardOutput)\(process.standardError)")
+    }
+
+    /// This process's environment without `REDIS_URL`, plus `extra`.
+    private func serviceEnvironment(_ extra: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["REDIS_URL"] = nil
+        return environment.merging(extra) { $1 }
     }
 
     private func workDirectory() throws -> String {
@@ -71,16 +79,19 @@ struct ExampleServiceTests {
         ]
         let ports = try (0..<3).map { _ in try freePort() }
         let replicas = try (0..<3).map { index in
-            try ServiceProcess.launch(
+            try ChildProcess.launch(
+                "example-service",
                 ["serve", "--port", "\(ports[index])", "--replica-name", "replica-\(index + 1)", "--lease-ttl", "5"],
-                environment: environment, directory: work, logName: "replica-\(index + 1)")
+                environment: serviceEnvironment(environment), directory: work)
         }
         for (port, replica) in zip(ports, replicas) { try await waitUntilHealthy(port, replica) }
 
         #expect(await get(ports[0], "/migrations") == 401)
         #expect(await get(ports[1], "/migrations", token: "t0ken") == 200)
 
-        let completions = replicas.map { $0.log.components(separatedBy: "migration completed").count - 1 }
+        let completions = replicas.map {
+            ($0.standardOutput + $0.standardError).components(separatedBy: "migration completed").count - 1
+        }
         #expect(completions.reduce(0, +) == Self.migrations.count, "runs per replica: \(completions)")
         for name in Self.migrations {
             #expect(try await redis.command("GET", "migration:\(name):completed").string == "true")
@@ -96,7 +107,7 @@ struct ExampleServiceTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(work)/data/uploads").isEmpty)
 
         for replica in replicas { replica.signal(SIGTERM) }
-        for replica in replicas { #expect(await replica.wait() == 0) }
+        for replica in replicas { #expect(try await replica.wait().status == 0) }
     }
 
     @Test("SIGTERM during a migration cancels it, records the failure, releases the lease, and exits non-zero")
@@ -106,29 +117,31 @@ struct ExampleServiceTests {
         defer { try? FileManager.default.removeItem(atPath: work) }
         let environment = ["REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data", "EXAMPLE_IMPORT_PAUSE_MS": "1000"]
         let port = try freePort()
-        let replica = try ServiceProcess.launch(
-            ["serve", "--port", "\(port)", "--lease-ttl", "30"], environment: environment, directory: work,
-            logName: "replica")
+        let replica = try ChildProcess.launch(
+            "example-service", ["serve", "--port", "\(port)", "--lease-ttl", "30"],
+            environment: serviceEnvironment(environment), directory: work)
         let lease = "migration:2025-01-15-import-legacy-users:lease"
         for _ in 0..<300 where try await redis.command("EXISTS", lease).int == 0 {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(try await redis.command("EXISTS", lease).int == 1)
         replica.signal(SIGTERM)
-        #expect(await replica.wait() != 0)
+        let outcome = try await replica.wait()
+        #expect(outcome.status != 0)
         #expect(try await redis.command("EXISTS", lease).int == 0, "the lease was left behind")
         #expect(try await redis.command("GET", "migration:2025-01-15-import-legacy-users:completed").isNull)
         let error = try await redis.command("GET", "migration:2025-01-15-import-legacy-users:error").string
         #expect(error?.contains("cancelled") == true)
-        #expect(replica.log.contains("not serving"))
+        #expect((outcome.standardOutput + outcome.standardError).contains("not serving"), "\(outcome)")
 
-        let successor = try ServiceProcess.launch(
-            ["serve", "--port", "\(port)"], environment: environment.merging(["EXAMPLE_IMPORT_PAUSE_MS": "0"]) { $1 },
-            directory: work, logName: "successor")
+        let successor = try ChildProcess.launch(
+            "example-service", ["serve", "--port", "\(port)"],
+            environment: serviceEnvironment(environment.merging(["EXAMPLE_IMPORT_PAUSE_MS": "0"]) { $1 }),
+            directory: work)
         try await waitUntilHealthy(port, successor)
         #expect(try await redis.command("GET", "migration:2025-01-15-import-legacy-users:completed").string == "true")
         successor.signal(SIGTERM)
-        _ = await successor.wait()
+        _ = try await successor.wait()
     }
 
     @Test("compose.yaml is valid and runs the same replica command and settings as scripts/demo.sh")

@@ -62,7 +62,7 @@ struct EmbeddedRedisTests {
         let fixture = try await CLIFixture.make(redis: true)
         defer { fixture.tearDown() }
         let name = "2025-01-01-write-customers-csv"
-        try await LeaseWriter.write(fixture, name: name, host: "replica-2", pid: 77, ttlMs: 1_500, pttl: 1_500)
+        try await LeaseWriter.write(fixture, name: name, host: "replica-2", pid: 77, ttlMs: 4_000, pttl: 4_000)
 
         let started = ContinuousClock.now
         let run = try await fixture.migrate(["run", name])

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationsTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -14,7 +15,7 @@ struct TerminalTests {
     private func runOnTerminal(
         _ fixture: CLIFixture, _ arguments: String, environment: [String: String]
     ) async throws -> CLIProcess.Outcome {
-        let demo = CLIProcess.productsDirectory.appendingPathComponent("migrations-demo").path
+        let demo = ChildProcess.productsDirectory.appendingPathComponent("migrations-demo").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: scriptPath)
         process.arguments = ["-qec", "stty cols 100; \(demo) \(arguments)", "/dev/null"]

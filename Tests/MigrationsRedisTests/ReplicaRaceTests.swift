@@ -1,6 +1,7 @@
 import Foundation
 import Migrations
 import MigrationsRedis
+import MigrationsTestSupport
 import RedisClient
 import RedisTestSupport
 import Testing
@@ -12,8 +13,9 @@ import Testing
 /// Real processes (the `MigrationsTestWorker` executable) racing on one real Redis.
 @Suite("Replicas racing on Redis", .serialized)
 struct ReplicaRaceTests {
-    private func worker(_ server: RedisServer, count: Int, extra: [String] = []) throws -> WorkerProcess {
-        try WorkerProcess.launch(["--backend", "redis", "--target", server.url, "--count", "\(count)"] + extra)
+    private func worker(_ server: RedisServer, count: Int, extra: [String] = []) throws -> ChildProcess {
+        try ChildProcess.launch(
+            "MigrationsTestWorker", ["--backend", "redis", "--target", server.url, "--count", "\(count)"] + extra)
     }
 
     private func counts(_ server: RedisServer, count: Int) async throws -> [Int] {
@@ -27,7 +29,8 @@ struct ReplicaRaceTests {
         let server = try await RedisServer.start()
         let workers = try (0..<8).map { _ in try worker(server, count: 50, extra: ["--step-ms", "2"]) }
         for worker in workers {
-            #expect(try await worker.wait() == 0, "worker failed: \(worker.standardError)")
+        let workerOutcome = try await worker.wait()
+        #expect(workerOutcome.status == 0, "worker failed: \(workerOutcome)")
         }
         #expect(try await counts(server, count: 50) == Array(repeating: 1, count: 50))
         let completed = try await server.command("KEYS", "migration:race-*:completed").array ?? []
@@ -49,7 +52,8 @@ struct ReplicaRaceTests {
         _ = try await holder.wait()
 
         let successor = try worker(server, count: 1, extra: ["--ttl-ms", "1000"])
-        #expect(try await successor.wait() == 0, "successor failed: \(successor.standardError)")
+        let successorOutcome = try await successor.wait()
+        #expect(successorOutcome.status == 0, "successor failed: \(successorOutcome)")
 
         let runs = try await server.command("LRANGE", "migration-runs:race-0", "0", "-1").array?.compactMap(\.string) ?? []
         #expect(runs.count == 2)
@@ -70,9 +74,10 @@ struct ReplicaRaceTests {
         }
         kill(stale.pid, SIGSTOP)
         let successor = try worker(server, count: 1, extra: ["--ttl-ms", "1000"])
-        #expect(try await successor.wait() == 0, "successor failed: \(successor.standardError)")
+        let successorOutcome = try await successor.wait()
+        #expect(successorOutcome.status == 0, "successor failed: \(successorOutcome)")
         kill(stale.pid, SIGCONT)
-        #expect(try await stale.wait() == 1)
+        #expect(try await stale.wait().status == 1)
         let staleOutput = stale.standardOutput
         #expect(staleOutput.contains("\"failure\":\"lease-lost\""), "stale holder said: \(staleOutput)")
 

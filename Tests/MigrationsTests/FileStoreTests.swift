@@ -1,5 +1,6 @@
 import Foundation
 import Migrations
+import MigrationsTestSupport
 import Testing
 
 @Suite("File store and file lease")
@@ -108,11 +109,14 @@ struct FileStoreTests {
         let journal = directory + "/journal.log"
         let count = 25
         let workers = try (0..<2).map { _ in
-            try WorkerProcess.launch(["--backend", "file", "--target", directory + "/state", "--count", "\(count)", "--journal", journal, "--step-ms", "10"])
+            try ChildProcess.launch(
+                "MigrationsTestWorker",
+                ["--backend", "file", "--target", directory + "/state", "--count", "\(count)", "--journal", journal,
+                 "--step-ms", "10"])
         }
         for worker in workers {
-            let status = try await worker.wait()
-            #expect(status == 0, "worker failed: \(worker.standardError)")
+            let outcome = try await worker.wait()
+            #expect(outcome.status == 0, "worker failed: \(outcome)")
         }
         let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
         let runs = Dictionary(grouping: lines, by: { $0 }).mapValues(\.count)
