@@ -223,6 +223,7 @@ let package = Package(
                 "MigrationsRedis",
                 "RedisClient",
                 "RedisTestSupport",
+                "MigrationsTestSupport",
                 "FaultDrillWorker",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

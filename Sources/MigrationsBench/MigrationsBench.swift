@@ -1,0 +1,179 @@
+import Foundation
+import MigrationsRedis
+import RedisClient
+import RedisTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `migrations-bench`: the figures of issue 6, each a ratio against a reference measured in the same run,
+/// on this machine, against a `redis-server` the bench starts itself on a free loopback port.
+///
+/// ```
+/// swift build -c release --scratch-path .build-bench --product migrations-bench
+/// .build-bench/release/migrations-bench --markdown results.md
+/// ```
+///
+/// `Benchmarks/run.sh` installs what the bench needs, builds it and runs it. The bench also has child
+/// modes (`migrations-bench child worker|status …`) that it launches itself for the multi-process figures.
+@main
+enum MigrationsBench {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "child" {
+            exit(await runChild(Array(arguments.dropFirst())))
+        }
+        let options: BenchOptions
+        do {
+            options = try BenchOptions.parse(arguments)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(error.problem == nil ? 0 : 64)
+        }
+        var report = await run(options, command: (["migrations-bench"] + arguments).joined(separator: " "))
+        report.loadAtEnd = MachineDescription.currentLoad()
+        print(report.markdown, terminator: "")
+        do {
+            if let path = options.markdownPath {
+                try report.markdown.write(toFile: path, atomically: true, encoding: .utf8)
+            }
+            if let path = options.jsonPath { try report.json().write(to: URL(fileURLWithPath: path)) }
+        } catch {
+            FileHandle.standardError.write(Data("could not write the results: \(error)\n".utf8))
+            exit(1)
+        }
+        exit(report.failures.isEmpty ? 0 : 1)
+    }
+
+    // MARK: - Child modes
+
+    private static func runChild(_ arguments: [String]) async -> Int32 {
+        do {
+            let options = try ChildArguments(arguments.dropFirst())
+            switch arguments.first {
+            case "worker": return await WorkerChild.run(options)
+            case "status": return await StatusChild.run(options)
+            default: throw BenchUsageError("unknown child mode '\(arguments.first ?? "")'; known: worker, status")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            return 64
+        }
+    }
+
+    // MARK: - The run
+
+    private static func run(_ options: BenchOptions, command: String) async -> BenchReport {
+        let machine = MachineDescription.current()
+        var report = BenchReport(
+            command: command, date: Date().formatted(.iso8601), machine: machine, figures: [], failures: [])
+        let server: RedisServer
+        do {
+            server = try await RedisServer.start()
+        } catch {
+            report.failures.append("could not start redis-server: \(error)")
+            return report
+        }
+        defer { server.stop() }
+        let placements: [CPUPlacement?] = CPUPlacement.available.isEmpty ? [nil] : CPUPlacement.available
+        if !CPUPlacement.available.isEmpty, let pid = server.pid {
+            do { try CPUPlacement.pin(pid, to: "0") } catch { report.failures.append("\(error)") }
+        }
+        let quick = options.quick
+        let statusCount = quick ? 2_000 : 10_000
+
+        func measure(_ group: String, _ title: String, _ body: () async throws -> [Figure]) async {
+            guard options.runs(group) else { return }
+            progress("\(group.uppercased()): \(title)…")
+            do {
+                let figures = try await body()
+                for figure in figures {
+                    progress(
+                        "  \(figure.measure): \(figure.ours) vs \(figure.reference) → \(figure.ratio) "
+                            + "(\(figure.verdict))"
+                    )
+                }
+                report.figures += figures
+            } catch {
+                progress("  failed: \(error)")
+                report.failures.append("\(group.uppercased()) \(title): \(error)")
+            }
+        }
+
+        for placement in placements {
+            let placed = placement.map { " (\($0.rawValue))" } ?? ""
+            await measure("p1", "client round trips\(placed)") {
+                try await pinned(placement) {
+                    try await ClientRoundTripBenchmark(
+                        server: server, requests: quick ? 5_000 : 30_000, repetitions: options.repetitions,
+                        placement: placement
+                    ).run()
+                }
+            }
+        }
+        for placement in placements {
+            let placed = placement.map { " (\($0.rawValue))" } ?? ""
+            await measure("p2", "status of many migrations\(placed)") {
+                try await pinned(placement) {
+                    try await StatusBenchmark(
+                        server: server, migrationCount: statusCount, repetitions: options.repetitions,
+                        placement: placement
+                    ).run()
+                }
+            }
+        }
+        for placement in placements {
+            let placed = placement.map { " (\($0.rawValue))" } ?? ""
+            await measure("p3", "runPending under lease and Redis store\(placed)") {
+                try await pinned(placement) {
+                    try await RunPendingBenchmark(
+                        server: server, migrationCount: quick ? 200 : 1_000, repetitions: options.repetitions,
+                        python: options.python, referenceRunner: options.referenceRunner, placement: placement
+                    ).run()
+                }
+            }
+        }
+        await measure("p4", "a fleet of processes") {
+            try await FleetBenchmark(
+                server: server, processCount: 8, migrationCount: quick ? 100 : 500, repetitions: options.repetitions
+            ).run()
+        }
+        await measure("p5", "takeover after SIGKILL and SIGSTOP") {
+            try await TakeoverBenchmark(
+                server: server, timeToLive: .seconds(2),
+                phases: quick ? [.milliseconds(300)] : [.milliseconds(250), .milliseconds(850), .milliseconds(1450)]
+            ).run()
+        }
+        await measure("p6", "progress increments") {
+            try await ProgressBenchmark(iterations: quick ? 20_000_000 : 200_000_000, repetitions: options.repetitions)
+                .run()
+        }
+        await measure("memory", "peak RSS of status") {
+            if !options.runs("p2") { try await seedStatusKeys(server, count: statusCount) }
+            return try await MemoryBenchmark(
+                server: server, migrationCount: statusCount, migrationsCLI: options.migrationsCLI
+            ).run()
+        }
+        return report
+    }
+
+    /// Runs `body` pinned to the placement's client CPUs, or unpinned without a placement.
+    private static func pinned(_ placement: CPUPlacement?, _ body: () async throws -> [Figure]) async throws -> [Figure]
+    {
+        guard let placement else { return try await body() }
+        return try await placement.run(body)
+    }
+
+    private static func seedStatusKeys(_ server: RedisServer, count: Int) async throws {
+        let connection = try await RedisConnection(configuration: server.configuration())
+        defer { connection.close() }
+        try await BenchFixtures.seedMixedStates(
+            BenchFixtures.names("2025-01-01-status", count: count),
+            keys: RedisMigrationKeys(prefix: StatusBenchmark.prefix), on: connection)
+    }
+
+    private static func progress(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Migrations
+import MigrationsRedis
+import RedisClient
+import RedisTestSupport
+
+/// P3: `runPending` of 1,000 no-op migrations under the Redis lease and store, against the redis-py
+/// reference runner (`Benchmarks/reference_runner.py`) doing the same with `redis.lock.Lock` on the same keys.
+///
+/// Round trips are counted by the client's own counter (``RedisConnection/roundTrips``) and checked
+/// against `INFO commandstats` deltas: every `EVALSHA` is a round trip of its own (scripts cannot call it),
+/// so `evalsha` calls plus the one pipelined state read must equal the counter. The reference counts its
+/// own calls the same way (every redis-py call is one round trip, its pipeline one).
+struct RunPendingBenchmark {
+    let server: RedisServer
+    let migrationCount: Int
+    let repetitions: Int
+    let python: String
+    let referenceRunner: String
+    let placement: CPUPlacement?
+
+    func run() async throws -> [Figure] {
+        let admin = try await RedisConnection(configuration: server.configuration())
+        defer { admin.close() }
+        var oursTimes: [Double] = []
+        var referenceTimes: [Double] = []
+        var ours = RoundTripCount()
+        var reference = RoundTripCount()
+        let run = placement.map { "cpu\($0.clientCPUs)" } ?? "any"
+        for repetition in 0..<repetitions {
+            let (time, count) = try await runOurs(prefix: "p3-ours-\(run)-\(repetition)", admin: admin)
+            oursTimes.append(time)
+            ours = count
+            let (referenceTime, referenceCount) = try await runReference(
+                prefix: "p3-ref-\(run)-\(repetition)", admin: admin)
+            referenceTimes.append(referenceTime)
+            reference = referenceCount
+        }
+        let oursMedian = Measurement.median(oursTimes)
+        let referenceMedian = Measurement.median(referenceTimes)
+        let perMigration = Double(ours.roundTrips) / Double(migrationCount)
+        let referencePerMigration = Double(reference.roundTrips) / Double(migrationCount)
+        let placed = placement.map { ", \($0.rawValue)" } ?? ""
+        return [
+            Figure(
+                "P3",
+                "runPending of \(Format.number(Double(migrationCount))) no-op migrations: round trips each\(placed)",
+                ours: String(format: "%.3f", perMigration),
+                reference: String(format: "redis-py Lock runner: %.3f", referencePerMigration),
+                ratio: String(format: "%.3f", perMigration), target: "≤ 2.5", met: perMigration <= 2.5,
+                note:
+                    "client counter \(ours.roundTrips) for \(migrationCount) "
+                    + "(INFO commandstats, script calls included: \(ours.stats)). "
+                    + "Reference (\(reference.description)): \(reference.roundTrips) calls (\(reference.stats))"
+            ),
+            Figure(
+                "P3", "runPending of \(Format.number(Double(migrationCount))) no-op migrations: time\(placed)",
+                ours: Format.duration(oursMedian)
+                    + " (\(Format.number(oursMedian / Double(migrationCount) * 1e6)) µs each)",
+                reference:
+                    "redis-py Lock runner: \(Format.duration(referenceMedian)) "
+                    + "(\(Format.number(referenceMedian / Double(migrationCount) * 1e6)) µs each)",
+                ratio: Format.ratio(referenceMedian / oursMedian, decimals: 1) + " faster",
+                target: "≥ 4× faster", met: referenceMedian / oursMedian >= 4,
+                note: "median of \(repetitions); a fresh key prefix each run"),
+        ]
+    }
+
+    // MARK: - Ours
+
+    private func runOurs(prefix: String, admin: RedisConnection) async throws -> (Double, RoundTripCount) {
+        let names = BenchFixtures.names("noop", count: migrationCount)
+        let backend = try await RedisMigrationBackend.connect(
+            configuration: server.configuration(), keys: RedisMigrationKeys(prefix: prefix))
+        defer { backend.close() }
+        let runner = BenchFixtures.runner(try BenchFixtures.registry(names), backend: backend)
+        try await CommandStats.reset(on: admin)
+        let before = backend.connection.roundTrips
+        var results: [MigrationResult] = []
+        let elapsed = try await Measurement.time { results = try await runner.runPending(context: .silent) }
+        let clientCounter = backend.connection.roundTrips - before
+        let stats = try await CommandStats.read(from: admin)
+        guard results.count == migrationCount, results.allSatisfy({ $0.status == .completed }) else {
+            throw BenchFailure(
+                "runPending completed \(results.filter { $0.status == .completed }.count) of \(migrationCount)")
+        }
+        // Cross-check: scripts are the only top-level commands besides the one pipelined state read (a
+        // NOSCRIPT fallback is a refused EVALSHA, counted as a call, then an EVAL; the counter counts both).
+        let serverSide = stats["evalsha"] + stats["eval"] + 1
+        guard serverSide == clientCounter else {
+            throw BenchFailure("the client counted \(clientCounter) round trips, the server's statistics \(serverSide)")
+        }
+        return (elapsed.seconds, RoundTripCount(roundTrips: clientCounter, stats: stats.summary, description: ""))
+    }
+
+    // MARK: - The reference
+
+    private func runReference(prefix: String, admin: RedisConnection) async throws -> (Double, RoundTripCount) {
+        try await CommandStats.reset(on: admin)
+        let child = try ChildProcess.launch(
+            "/usr/bin/env",
+            (placement?.childPrefix ?? []) + [
+                python, referenceRunner, "--url", server.url, "--prefix", prefix, "--count", String(migrationCount),
+                "--ttl-ms", "30000",
+            ])
+        guard let status = await child.wait(limit: .seconds(600)), status == 0 else {
+            throw BenchFailure("the reference runner failed: \(child.standardError)")
+        }
+        let stats = try await CommandStats.read(from: admin)
+        let line = child.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+        guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+            let elapsed = object["elapsed_s"] as? Double, let ran = object["ran"] as? Int, ran == migrationCount
+        else {
+            throw BenchFailure("unexpected output from the reference runner: \(line)")
+        }
+        let roundTrips = object["round_trips"] as? Int ?? 0
+        let description =
+            "redis-py \(object["redis_py"] as? String ?? "?"), \(object["parser"] as? String ?? "?") parser"
+        return (elapsed, RoundTripCount(roundTrips: roundTrips, stats: stats.summary, description: description))
+    }
+}
+
+/// Round trips of one workload, as counted from the server's statistics and by the client.
+private struct RoundTripCount {
+    var roundTrips = 0
+    var stats = ""
+    var description = ""
+}

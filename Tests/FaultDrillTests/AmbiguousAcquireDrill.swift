@@ -1,0 +1,102 @@
+import Foundation
+import Migrations
+import MigrationsRedis
+import RedisClient
+import RedisTestSupport
+import Testing
+
+extension FaultDrills {
+    @Suite("R10 ambiguous acquire")
+    struct AmbiguousAcquireDrill {
+        private static let prefix = "r10"
+
+        private func harness(_ server: RedisServer, timeToLive: Duration) async throws -> DrillHarness {
+            var configuration = server.configuration()
+            configuration.commandTimeout = .milliseconds(150)
+            let harness = try await DrillHarness.start(
+                [countingMigration("warm-up"), countingMigration("a")], on: server, configuration: configuration,
+                prefix: Self.prefix,
+                leaseTimeToLive: timeToLive)
+            // Loads the scripts, so a delayed EVALSHA runs instead of answering NOSCRIPT.
+            #expect(try await harness.runner.run("warm-up", context: harness.context).status == .completed)
+            return harness
+        }
+
+        private func expectRanOnceAndLeftNoLease(_ server: RedisServer, _ harness: DrillHarness) async throws {
+            #expect(try await harness.context.executions(of: "a") == 1)
+            #expect(try await server.string("\(Self.prefix):a:completed") == "true")
+            #expect(try await server.command("EXISTS", "\(Self.prefix):a:lease").int == 0, "the lease leaked")
+        }
+
+        /// Proves that when the server is paused (`CLIENT PAUSE … ALL`) for longer than the command timeout
+        /// while the acquire script is in flight, the runner does not guess: it reads the lease back by its
+        /// token once the server answers (Redis drops the paused script when the client gives up, so the lease
+        /// is not there), takes it afresh, runs the migration exactly once and leaves no lease behind.
+        @Test(
+            "CLIENT PAUSE longer than the command timeout during acquire: resolved by token, one run, no leaked lease",
+            .timeLimit(.minutes(1)))
+        func clientPauseDuringAcquire() async throws {
+            let server = try await RedisServer.start()
+            let harness = try await harness(server, timeToLive: .milliseconds(1500))
+            try await server.command("CLIENT", "PAUSE", "400", "ALL")
+            let started = ContinuousClock.now
+            let result = try await harness.runner.run("a", context: harness.context)
+            #expect(result.status == .completed, "\(result.error ?? "")")
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(result.fencingToken == 1, "the paused script was dropped, so the fresh acquisition is the first")
+            try await expectRanOnceAndLeftNoLease(server, harness)
+        }
+
+        /// Proves the branch where the acquire script did run but its reply was lost (the server was busy past
+        /// the command timeout, then ran the queued script): the runner finds its own token in the lease,
+        /// owns it, runs once with the fence that acquisition got, and releases it.
+        @Test(
+            "a lost reply to an acquire that did run: the runner recognises its token and runs once",
+            .timeLimit(.minutes(1)))
+        func lostReplyOfASuccessfulAcquire() async throws {
+            let server = try await RedisServer.start(configuration: .init(extraConfig: ["enable-debug-command yes"]))
+            let harness = try await harness(server, timeToLive: .milliseconds(1500))
+            let sleeper = try await server.connect()
+            async let busy = sleeper.send(["DEBUG", "SLEEP", "0.4"], timeout: .seconds(5))
+            try await Task.sleep(for: .milliseconds(50))
+            let result = try await harness.runner.run("a", context: harness.context)
+            _ = try await busy
+            #expect(result.status == .completed, "\(result.error ?? "")")
+            #expect(
+                result.fencingToken == 1,
+                "the lost acquisition was not recognised as ours (fence \(String(describing: result.fencingToken)))")
+            #expect(try await server.calls(of: "sadd") == 0, "the runner waited for a lease that was its own")
+            try await expectRanOnceAndLeftNoLease(server, harness)
+        }
+
+        /// Proves that when the server stays unresponsive for longer than the runner is willing to find out,
+        /// the run fails with an error saying the outcome is unknown and bounded by the TTL, runs nothing, and
+        /// any lease it may have taken expires within the TTL, after which the next run completes exactly once.
+        @Test(
+            "a server mute past the whole resolution: a clear error, nothing ran, the lease expires, a retry runs once",
+            .timeLimit(.minutes(1)))
+        func unresolvableAcquireFailsClearlyAndExpires() async throws {
+            let server = try await RedisServer.start(configuration: .init(extraConfig: ["enable-debug-command yes"]))
+            let harness = try await harness(server, timeToLive: .milliseconds(900))
+            let sleeper = try await server.connect()
+            async let busy = sleeper.send(["DEBUG", "SLEEP", "1.5"], timeout: .seconds(5))
+            try await Task.sleep(for: .milliseconds(50))
+            let error = await #expect(throws: MigrationError.self) {
+                _ = try await harness.runner.run("a", context: harness.context)
+            }
+            _ = try await busy
+            #expect(
+                error?.message.contains("could not find out whether") == true, "\(String(describing: error?.message))")
+            #expect(error?.message.contains("\(Self.prefix):a:lease") == true)
+            #expect(try await harness.context.executions(of: "a") == 0)
+
+            let left = try await server.command("PTTL", "\(Self.prefix):a:lease").int ?? -2
+            #expect(left <= 900, "a lease without a bounded TTL: \(left) ms")
+            try await waitUntil("the possibly-taken lease expired", limit: .seconds(3)) {
+                try await server.command("EXISTS", "\(Self.prefix):a:lease").int == 0
+            }
+            #expect(try await harness.runner.run("a", context: harness.context).status == .completed)
+            try await expectRanOnceAndLeftNoLease(server, harness)
+        }
+    }
+}

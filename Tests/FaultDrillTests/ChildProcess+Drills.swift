@@ -1,0 +1,23 @@
+import Foundation
+import MigrationsTestSupport
+
+extension ChildProcess {
+    /// Launches the `FaultDrillWorker` executable with `arguments`.
+    static func drillWorker(_ arguments: [String]) throws -> ChildProcess {
+        try launch("FaultDrillWorker", arguments)
+    }
+
+    /// Waits at most `limit` for the worker to exit; past it, the worker is killed.
+    ///
+    /// - Returns: The exit status, or `nil` when the worker hung and had to be killed.
+    func exitStatus(within limit: Duration) async -> Int32? {
+        try? await wait(timeout: limit).status
+    }
+
+    /// The JSON objects the worker printed on standard output, one a line.
+    var outputObjects: [[String: Any]] {
+        standardOutput.split(separator: "\n").compactMap { line in
+            try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        }
+    }
+}

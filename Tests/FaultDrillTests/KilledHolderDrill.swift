@@ -1,0 +1,68 @@
+import Foundation
+import Migrations
+import MigrationsTestSupport
+import RedisClient
+import RedisTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension FaultDrills {
+    @Suite("R2 holder killed mid-up")
+    struct KilledHolderDrill {
+        /// Proves that when the process running a migration is killed with `SIGKILL` in the middle of `up`,
+        /// two replicas that were already waiting for its lease take over only once the lease has expired
+        /// (never before), promptly after it (within the TTL plus one second), and that exactly one of
+        /// them runs it: one completion record, by the successor, with the next fencing token.
+        @Test(
+            "a SIGKILLed holder is taken over after its TTL and not before; one completion record",
+            .timeLimit(.minutes(1)))
+        func killedHolderIsTakenOverAfterTheTTL() async throws {
+            let server = try await RedisServer.start()
+            let prefix = "r2"
+            let common = [
+                "--url", server.url, "--prefix", prefix, "--count", "1", "--only", "drill-0", "--ttl-ms", "1000",
+            ]
+            let holder = try ChildProcess.drillWorker(common + ["--step-ms", "30000"])
+            try await waitUntil("the holder runs up") {
+                try await server.command("LLEN", "\(prefix)-runs:drill-0").int == 1
+            }
+            let waiters = try (0..<2).map { _ in try ChildProcess.drillWorker(common) }
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(
+                try await server.command("LLEN", "\(prefix)-runs:drill-0").int == 1,
+                "a waiter ran while the holder lived")
+
+            holder.signal(SIGKILL)
+            let killedAt = try await server.milliseconds()
+            let leaseLeft = try await server.command("PTTL", "\(prefix):drill-0:lease").int ?? 0
+            _ = await holder.exitStatus(within: .seconds(5))
+            #expect(leaseLeft > 0, "the lease had already expired when the holder was killed")
+
+            var reports: [WorkerReport] = []
+            for waiter in waiters {
+                #expect(await waiter.exitStatus(within: .seconds(20)) == 0, "a waiter failed: \(waiter.standardError)")
+                reports.append(WorkerReport(waiter.outputObjects))
+            }
+            let runs = (try await server.command("LRANGE", "\(prefix)-runs:drill-0", "0", "-1").array ?? []).compactMap(
+                \.string)
+            #expect(runs.count == 2, "the holder's run and exactly one successor's: \(runs)")
+            let takeoverAt = Int(runs.last?.split(separator: " ").last ?? "0") ?? 0
+            #expect(
+                takeoverAt >= killedAt + Int(leaseLeft) - 20,
+                "taken over \(killedAt + Int(leaseLeft) - takeoverAt) ms before the lease expired")
+            #expect(takeoverAt <= killedAt + 1000 + 1000, "taken over \(takeoverAt - killedAt) ms after the kill")
+
+            #expect(reports.map(\.completed.count).sorted() == [0, 1], "exactly one waiter completed it")
+            let successor = try #require(waiters.first { WorkerReport($0.outputObjects).completed == ["drill-0"] })
+            let record = try #require(try await server.result("\(prefix):drill-0:result"))
+            #expect(record.pid == successor.pid)
+            #expect(record.fencingToken == 2)
+            #expect(try await server.string("\(prefix):drill-0:completed") == "true")
+            #expect(try await server.string("\(prefix):drill-0:fence") == "2")
+            #expect(try await server.command("EXISTS", "\(prefix):drill-0:lease").int == 0)
+        }
+    }
+}
