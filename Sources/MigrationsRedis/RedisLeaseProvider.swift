@@ -76,7 +76,7 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
         } catch let error where error.isTransport {
             return try await resolveAmbiguousAcquire(name: name, token: value.token, cause: error)
         } catch {
-            throw leaseError("could not take the lease \(keys.lease(name))", name: name, error)
+            throw leaseError("could not start migration '\(name)'", name: name, error)
         }
         guard let parts = reply.array, let verdict = parts.first?.string else {
             throw MigrationError(.lease, "unexpected reply to the acquire script: \(reply)", migration: name)
@@ -85,8 +85,15 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
         case "completed":
             return .alreadyCompleted
         case "held":
-            let holder = parts.count > 1 ? parts[1].bytes.flatMap(RedisLeaseValue.decode) : nil
-            return .heldBy(holder?.holder(ttlLeftMilliseconds: parts.count > 2 ? parts[2].int : nil))
+            let raw = parts.count > 1 ? parts[1].bytes : nil
+            guard let holder = raw.flatMap(RedisLeaseValue.decode) else {
+                throw MigrationError(
+                    .lease,
+                    "\(keys.lease(name)) holds data that is not a lease value (foreign data under our keys); "
+                        + "remove it, or clear it with `migrations unlock '\(name)' --force`",
+                    migration: name)
+            }
+            return .heldBy(holder.holder(ttlLeftMilliseconds: parts.count > 2 ? parts[2].int : nil))
         default:
             let fencingToken = parts.count > 1 ? parts[1].int.map { UInt64(max(0, $0)) } : nil
             return .acquired(lease(name: name, token: value.token, fencingToken: fencingToken), completionChecked: request.skipIfCompleted)

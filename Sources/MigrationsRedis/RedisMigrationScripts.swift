@@ -28,9 +28,24 @@ enum RedisMigrationScripts {
     ///
     /// Returns `{'completed'}`, `{'held', value, pttl}` or `{'acquired', fence}`: one round trip answers
     /// whether to skip, wait or run.
+    /// Foreign data under these keys is an error naming the key, never a silent "pending" or "held".
     static let acquire = RedisScript(
         functions + """
-            if ARGV[3] == '1' and redis.call('GET', KEYS[1]) == 'true' then
+            for _, key in ipairs(KEYS) do
+              local kind = redis.call('TYPE', key)['ok']
+              if kind ~= 'none' and kind ~= 'string' then
+                return redis.error_reply('WRONGTYPE ' .. key .. ' holds a ' .. kind .. ', not a string: foreign data under our keys')
+              end
+            end
+            local done = redis.call('GET', KEYS[1])
+            if done and done ~= 'true' then
+              return redis.error_reply('ERR ' .. KEYS[1] .. ' holds something other than true: foreign data under our keys')
+            end
+            local fence = redis.call('GET', KEYS[3])
+            if fence and not string.match(fence, '^%d+$') then
+              return redis.error_reply('ERR ' .. KEYS[3] .. ' holds something other than an integer: foreign data under our keys')
+            end
+            if ARGV[3] == '1' and done == 'true' then
               return {'completed'}
             end
             local current = redis.call('GET', KEYS[2])

@@ -38,6 +38,9 @@ extension RedisStateStore {
             }
         }
         let progress = progressBytes.flatMap { try? MigrationJSON.decoder().decode(ProgressSnapshot.self, from: Data($0)) }
+        if progressBytes != nil && progress == nil {
+            problems.append("\(keys.progress(name)): not a progress snapshot (foreign JSON)")
+        }
         if let completed, completed != Array("true".utf8) {
             problems.append("\(keys.completed(name)): expected 'true'")
         }

@@ -13,6 +13,9 @@ import Foundation
 public final class RedisStateStore: MigrationStateStore {
     /// The key layout.
     public let keys: RedisMigrationKeys
+    /// How long a fenced write (completion, failure, rollback) keeps retrying through a transport error
+    /// before it gives up; 10 seconds by default.
+    public let recordRetryWindow: Duration
     let connection: RedisConnection
 
     /// Creates a store on an open connection.
@@ -20,9 +23,15 @@ public final class RedisStateStore: MigrationStateStore {
     /// - Parameters:
     ///   - connection: The connection for reads and writes; it may be shared with the lease provider.
     ///   - keys: The key layout; prefix `migration` by default.
-    public init(connection: RedisConnection, keys: RedisMigrationKeys = RedisMigrationKeys()) {
+    ///   - recordRetryWindow: How long fenced writes retry through a transport error; 10 seconds by default.
+    public init(
+        connection: RedisConnection,
+        keys: RedisMigrationKeys = RedisMigrationKeys(),
+        recordRetryWindow: Duration = .seconds(10)
+    ) {
         self.connection = connection
         self.keys = keys
+        self.recordRetryWindow = recordRetryWindow
     }
 
     // MARK: - Reading
@@ -141,8 +150,14 @@ public final class RedisStateStore: MigrationStateStore {
 
     // MARK: - Helpers
 
-    /// Runs a fenced script. After a transport error the outcome is unknown (the script may have run):
-    /// `confirm`, when given, reads the keys back to find out.
+    /// Runs a fenced script, riding out a brief outage (a restart, a failover, a dropped connection).
+    ///
+    /// After a transport error the outcome is unknown: the script may or may not have run. The write is
+    /// sent again, with a growing pause, until ``recordRetryWindow`` has passed — safe, because a fenced
+    /// script changes nothing unless the lease still holds our token — and `confirm`, when given, reads the
+    /// keys back between attempts (and after a "not ours" answer to a retry) to find out whether an
+    /// earlier attempt took effect. Work that finished is therefore recorded once Redis is back, instead
+    /// of being run again.
     private func fencedWrite(
         _ script: RedisScript,
         name: String,
@@ -152,25 +167,30 @@ public final class RedisStateStore: MigrationStateStore {
         arguments: [String],
         confirm: (@Sendable () async throws -> Bool)?
     ) async throws -> LeaseDisposition {
-        let reply: RedisReply
-        do {
-            reply = try await connection.evaluate(script, keys: scriptKeys, arguments: arguments)
-        } catch let error where error.isTransport {
-            if let confirm, (try? await confirm()) == true { return .released }
-            throw RedisStateStore.storeError("could not \(what) of migration '\(name)'", name: name, error)
-        } catch {
-            throw RedisStateStore.storeError("could not \(what) of migration '\(name)'", name: name, error)
+        let deadline = ContinuousClock.now + recordRetryWindow
+        var pause = Duration.milliseconds(50)
+        var retried = false
+        while true {
+            do {
+                let reply = try await connection.evaluate(script, keys: scriptKeys, arguments: arguments)
+                if reply.int == 1 { return .released }
+                if retried, let confirm, (try? await confirm()) == true { return .released }
+                throw MigrationError(
+                    .leaseLost,
+                    "refused to \(what) of migration '\(name)': its lease at \(keys.lease(name)) no longer holds "
+                        + "this run's token (fencing token \(fence.fencingToken.map(String.init) ?? "none")); "
+                        + "another holder took over or an operator cleared it",
+                    migration: name
+                )
+            } catch let error as RedisError where error.isTransport && ContinuousClock.now < deadline {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(1))
+                retried = true
+                if let confirm, (try? await confirm()) == true { return .released }
+            } catch let error as RedisError {
+                throw RedisStateStore.storeError("could not \(what) of migration '\(name)'", name: name, error)
+            }
         }
-        guard reply.int == 1 else {
-            throw MigrationError(
-                .leaseLost,
-                "refused to \(what) of migration '\(name)': its lease at \(keys.lease(name)) no longer holds "
-                    + "this run's token (fencing token \(fence.fencingToken.map(String.init) ?? "none")); "
-                    + "another holder took over or an operator cleared it",
-                migration: name
-            )
-        }
-        return .released
     }
 
     func perform<Value>(_ what: String, _ body: () async throws -> Value) async throws -> Value {

@@ -79,11 +79,8 @@ extension FaultDrills {
                     status.problem?.contains(key) == true,
                     "\(pollution.name): \(status.problem ?? "no problem reported")")
             }
-            withKnownIssue(
-                "garbage JSON at :progress is dropped silently instead of being reported (BENCHMARKS.md)"
-            ) {
-                #expect(byName["progress-garbage"]?.problem?.contains("r7:progress-garbage:progress") == true)
-            }
+            #expect(byName["progress-garbage"]?.problem?.contains("r7:progress-garbage:progress") == true)
+            
         }
 
         /// Proves that running a migration whose keys hold foreign data either refuses with an error that
@@ -108,35 +105,26 @@ extension FaultDrills {
                 try await runner.run("completed-list", context: harness.context, options: refuse)
             }
             #expect(markerError?.message.contains("WRONGTYPE") == true, "\(String(describing: markerError?.message))")
-            withKnownIssue(
-                "the acquire script's WRONGTYPE is reported against :lease, not the key that holds it (BENCHMARKS.md)"
-            ) {
-                #expect(
-                    markerError?.message.contains("r7:completed-list:completed") == true,
-                    "\(String(describing: markerError?.message))")
-            }
+            #expect(
+                markerError?.message.contains("r7:completed-list:completed") == true,
+                "\(String(describing: markerError?.message))")
+            
 
             let fenceError = await #expect(throws: MigrationError.self) {
                 try await runner.run("fence-text", context: harness.context, options: refuse)
             }
-            withKnownIssue(
-                "a non-integer :fence is reported against :lease (BENCHMARKS.md)"
-            ) {
-                #expect(
-                    fenceError?.message.contains("r7:fence-text:fence") == true,
-                    "\(String(describing: fenceError?.message))")
-            }
+            #expect(
+                fenceError?.message.contains("r7:fence-text:fence") == true,
+                "\(String(describing: fenceError?.message))")
+            
 
             let garbageLease = await #expect(throws: MigrationError.self) {
                 try await runner.run("lease-garbage", context: harness.context, options: refuse)
             }
-            withKnownIssue(
-                "a foreign value at :lease reads as 'held by another process', not as foreign data (BENCHMARKS.md)"
-            ) {
-                #expect(
-                    garbageLease?.message.contains("r7:lease-garbage:lease") == true,
-                    "\(String(describing: garbageLease?.message))")
-            }
+            #expect(
+                garbageLease?.message.contains("r7:lease-garbage:lease") == true,
+                "\(String(describing: garbageLease?.message))")
+            
 
             for name in ["result-garbage", "result-foreign-json", "result-set"] {
                 #expect(
@@ -157,11 +145,8 @@ extension FaultDrills {
             }
             let yes = try? await runner.run("completed-yes", context: harness.context, options: refuse)
             let yesRuns = try await harness.context.executions(of: "completed-yes")
-            withKnownIssue(
-                "a :completed marker holding 'yes' is treated as not completed and the step runs (BENCHMARKS.md)"
-            ) {
-                #expect(yes == nil && yesRuns == 0, "ran \(yesRuns) times, ended \(String(describing: yes?.status))")
-            }
+            #expect(yes == nil && yesRuns == 0, "ran \(yesRuns) times, ended \(String(describing: yes?.status))")
+            
         }
     }
 }

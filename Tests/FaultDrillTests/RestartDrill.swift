@@ -98,17 +98,12 @@ extension FaultDrills {
             }
             let reruns = names.filter { (executions[$0] ?? 0) > 1 }
             let unrecorded = reports.flatMap(\.failed).filter { $0.error.contains("could not be recorded") }
-            withKnownIssue(
-                "a completion write broken by the restart is not retried, so up runs again (BENCHMARKS.md)"
-            ) {
-                let firstError = unrecorded.first?.error ?? ""
-                #expect(
-                    reruns.isEmpty && unrecorded.isEmpty,
-                    "re-ran \(reruns) after \(unrecorded.count) unrecorded completions: \(firstError)"
-                )
-            } when: {
-                !reruns.isEmpty || !unrecorded.isEmpty
-            }
+            let firstError = unrecorded.first?.error ?? ""
+            #expect(
+                reruns.isEmpty && unrecorded.isEmpty,
+                "re-ran \(reruns) after \(unrecorded.count) unrecorded completions: \(firstError)"
+            )
+            
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rules a migration name must follow.
 ///
 /// A name is the migration's stable identity: it keys the completion state in every store, so it must
@@ -6,6 +8,9 @@
 /// - not empty, and not only white space;
 /// - at most ``maximumLength`` bytes of UTF-8;
 /// - no control characters (U+0000–U+001F, U+007F–U+009F): no NUL, newline or tab.
+///
+/// - in Unicode normalization form C (precomposed), so that two spellings Swift considers equal
+///   (`café` with `é`, or with `e` and a combining accent) cannot key two different records.
 ///
 /// Anything else is allowed, `:`, `/`, `*`, spaces and non-ASCII letters included: every store encodes
 /// names so that they cannot collide or escape their namespace. Date-prefixed names such as
@@ -29,6 +34,15 @@ public enum MigrationName {
                 .invalidName,
                 "migration name '\(shown)' is \(length) bytes long; the maximum is \(maximumLength) bytes of UTF-8",
                 migration: shown
+            )
+        }
+        let composed = name.precomposedStringWithCanonicalMapping
+        if !name.utf8.elementsEqual(composed.utf8) {
+            throw MigrationError(
+                .invalidName,
+                "migration name '\(name)' is not in Unicode normalization form C (it has decomposed characters); "
+                    + "write it precomposed, as '\(composed)', so that every store keys it the same way",
+                migration: name
             )
         }
         if let bad = name.unicodeScalars.first(where: isControl) {
