@@ -35,7 +35,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port = 8080
 
-    @Option(name: .customLong("data-dir"), help: "Where the database and uploads live. (default: $EXAMPLE_DATA_DIR or example-data)")
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Where the database and uploads live. (default: $EXAMPLE_DATA_DIR or example-data)")
     var dataDirectory: String?
 
     @Option(help: "How long start-up waits for another replica's migration, in seconds.")
@@ -92,12 +94,14 @@ struct Serve: AsyncParsableCommand {
         logger: Logger
     ) async throws {
         let results = try await cancelWhenGracefulShutdown {
-            try await runner.runPending(context: services, options: MigrationRunOptions(whenHeldElsewhere: .wait(timeout: wait)))
+            try await runner.runPending(
+                context: services, options: MigrationRunOptions(whenHeldElsewhere: .wait(timeout: wait)))
         }
         let summary = Dictionary(grouping: results, by: \.status.rawValue).mapValues(\.count)
         logger.info("migrations done at start-up", metadata: ["results": "\(summary)"])
         if let failed = results.first(where: \.isFailure) {
-            throw ExampleError("migration '\(failed.name)' failed at start-up: \(failed.error ?? "no message"); not serving")
+            throw ExampleError(
+                "migration '\(failed.name)' failed at start-up: \(failed.error ?? "no message"); not serving")
         }
     }
 

@@ -1,6 +1,6 @@
+import Foundation
 public import Hummingbird
 public import Migrations
-import Foundation
 
 /// An error answer of the migrations endpoints: a status and a JSON body.
 ///
@@ -34,7 +34,9 @@ public struct MigrationsAPIError: HTTPResponseError, Sendable {
     }
 
     /// Creates an error answer.
-    public init(status: HTTPResponse.Status, code: String, message: String, migration: String? = nil, holder: LeaseHolder? = nil) {
+    public init(
+        status: HTTPResponse.Status, code: String, message: String, migration: String? = nil, holder: LeaseHolder? = nil
+    ) {
         self.status = status
         self.body = Body(error: Detail(code: code, message: message, migration: migration, holder: holder))
     }

@@ -75,7 +75,8 @@ where Context.Identity: MigrationsIdentity {
             var options = options(context, dryRun: body.dryRun)
             options.continueOnError = body.continueOnError ?? false
             let results = try await runner.runPending(context: try await makeAppContext(), options: options)
-            return try JSONResponse.make(results, status: results.contains(where: \.isFailure) ? .internalServerError : .ok)
+            return try JSONResponse.make(
+                results, status: results.contains(where: \.isFailure) ? .internalServerError : .ok)
         }
     }
 

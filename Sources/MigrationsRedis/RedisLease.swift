@@ -40,7 +40,9 @@ struct RedisLease: MigrationLease {
     func publish(progress: ProgressSnapshot) async {
         guard let json = try? MigrationJSON.encoder().encode(progress) else { return }
         _ = try? await provider.renewals.send(
-            ["SET", provider.keys.progress(name), String(decoding: json, as: UTF8.self), "PX",
-             String(provider.timeToLiveMilliseconds * 2)])
+            [
+                "SET", provider.keys.progress(name), String(decoding: json, as: UTF8.self), "PX",
+                String(provider.timeToLiveMilliseconds * 2),
+            ])
     }
 }

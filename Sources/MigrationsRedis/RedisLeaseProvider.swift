@@ -1,6 +1,6 @@
+import Foundation
 public import Migrations
 public import RedisClient
-import Foundation
 import Synchronization
 
 /// Leases in Redis: the cross-process "running" mark for a fleet of replicas.
@@ -96,13 +96,17 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
             return .heldBy(holder.holder(ttlLeftMilliseconds: parts.count > 2 ? parts[2].int : nil))
         default:
             let fencingToken = parts.count > 1 ? parts[1].int.map { UInt64(max(0, $0)) } : nil
-            return .acquired(lease(name: name, token: value.token, fencingToken: fencingToken), completionChecked: request.skipIfCompleted)
+            return .acquired(
+                lease(name: name, token: value.token, fencingToken: fencingToken),
+                completionChecked: request.skipIfCompleted)
         }
     }
 
     /// After a lost reply: read the lease back (a few times, as the server may be paused) and own it only
     /// if it holds our token. If it cannot be read, give up: a lease we might hold expires by its TTL.
-    private func resolveAmbiguousAcquire(name: String, token: String, cause: RedisError) async throws -> LeaseAcquisition {
+    private func resolveAmbiguousAcquire(name: String, token: String, cause: RedisError) async throws
+        -> LeaseAcquisition
+    {
         var lastError = cause
         for attempt in 0..<3 {
             if attempt > 0 { try await Task.sleep(for: timeToLive / 6) }
@@ -110,7 +114,8 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
                 let reply = try await commands.send(["GET", keys.lease(name)])
                 guard let value = reply.bytes.flatMap(RedisLeaseValue.decode) else { return .heldBy(nil) }
                 if value.token == token {
-                    return .acquired(lease(name: name, token: token, fencingToken: value.fencingToken), completionChecked: false)
+                    return .acquired(
+                        lease(name: name, token: token, fencingToken: value.fencingToken), completionChecked: false)
                 }
                 return .heldBy(value.holder(ttlLeftMilliseconds: nil))
             } catch {
@@ -136,7 +141,9 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
         let id = LeaseToken.random()
         let list = keys.waiterListPrefix(name) + id
         do {
-            let replies = try await connection.pipeline([["SADD", keys.waiters(name), id], ["PTTL", keys.lease(name)]])
+            let replies = try await connection.pipeline([
+                ["SADD", keys.waiters(name), id], ["PTTL", keys.lease(name)],
+            ])
             let remaining = replies[1].int ?? -2
             if remaining != -2 {
                 let leaseLeft: Duration = remaining >= 0 ? .milliseconds(remaining + 20) : .seconds(1)

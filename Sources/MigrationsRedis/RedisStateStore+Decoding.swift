@@ -37,7 +37,9 @@ extension RedisStateStore {
                 problems.append("\(keys.lease(name)): not a lease value (foreign data)")
             }
         }
-        let progress = progressBytes.flatMap { try? MigrationJSON.decoder().decode(ProgressSnapshot.self, from: Data($0)) }
+        let progress = progressBytes.flatMap {
+            try? MigrationJSON.decoder().decode(ProgressSnapshot.self, from: Data($0))
+        }
         if progressBytes != nil && progress == nil {
             problems.append("\(keys.progress(name)): not a progress snapshot (foreign JSON)")
         }

@@ -1,6 +1,6 @@
+import Foundation
 public import Migrations
 public import RedisClient
-import Foundation
 
 /// Completion state in Redis under the seed's well-known keys (see ``RedisMigrationKeys``).
 ///
@@ -92,7 +92,9 @@ public final class RedisStateStore: MigrationStateStore {
             ],
             arguments: [fence.token, json, keys.waiterListPrefix(name)],
             confirm: { [self] in
-                let stored = try await connection.pipeline([["GET", keys.completed(name)], ["GET", keys.result(name)]])
+                let stored = try await connection.pipeline([
+                    ["GET", keys.completed(name)], ["GET", keys.result(name)],
+                ])
                 let storedResult = stored[1].bytes.flatMap { try? MigrationResult.decode(from: Data($0)) }
                 return stored[0].string == "true" && storedResult?.fencingToken == fence.fencingToken
                     && storedResult?.startedAt == result.startedAt

@@ -27,7 +27,8 @@ struct WorkerApp: Sendable {
     func recordExecution(of name: String) async throws {
         if let counter {
             let time = try await counter.send(["TIME"]).array ?? []
-            let milliseconds = (Int(time.first?.string ?? "0") ?? 0) * 1000 + (Int(time.last?.string ?? "0") ?? 0) / 1000
+            let milliseconds =
+                (Int(time.first?.string ?? "0") ?? 0) * 1000 + (Int(time.last?.string ?? "0") ?? 0) / 1000
             _ = try await counter.pipeline([
                 ["INCR", "\(counterPrefix)-count:\(name)"],
                 ["RPUSH", "\(counterPrefix)-runs:\(name)", "\(getpid()) \(milliseconds)"],

@@ -28,7 +28,9 @@ struct ExampleServiceTests {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, length) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, length) }
+        }
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketDescriptor, $0, &length) }
         }
@@ -49,7 +51,8 @@ struct ExampleServiceTests {
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("the service on port \(port) never became healthy:\n\(process.standardOutput)\(process.standardError)")
+        Issue.record(
+            "the service on port \(port) never became healthy:\n\(process.standardOutput)\(process.standardError)")
     }
 
     /// This process's environment without `REDIS_URL`, plus `extra`.
@@ -60,7 +63,8 @@ struct ExampleServiceTests {
     }
 
     private func workDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("example-service-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("example-service-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path + "/data/uploads", withIntermediateDirectories: true)
         return path
     }
@@ -115,7 +119,9 @@ struct ExampleServiceTests {
         let redis = try await RedisServer.start()
         let work = try workDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let environment = ["REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data", "EXAMPLE_IMPORT_PAUSE_MS": "1000"]
+        let environment = [
+            "REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data", "EXAMPLE_IMPORT_PAUSE_MS": "1000",
+        ]
         let port = try freePort()
         let replica = try ChildProcess.launch(
             "example-service", ["serve", "--port", "\(port)", "--lease-ttl", "30"],

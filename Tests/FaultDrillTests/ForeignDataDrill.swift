@@ -80,7 +80,7 @@ extension FaultDrills {
                     "\(pollution.name): \(status.problem ?? "no problem reported")")
             }
             #expect(byName["progress-garbage"]?.problem?.contains("r7:progress-garbage:progress") == true)
-            
+
         }
 
         /// Proves that running a migration whose keys hold foreign data either refuses with an error that
@@ -108,7 +108,6 @@ extension FaultDrills {
             #expect(
                 markerError?.message.contains("r7:completed-list:completed") == true,
                 "\(String(describing: markerError?.message))")
-            
 
             let fenceError = await #expect(throws: MigrationError.self) {
                 try await runner.run("fence-text", context: harness.context, options: refuse)
@@ -116,7 +115,6 @@ extension FaultDrills {
             #expect(
                 fenceError?.message.contains("r7:fence-text:fence") == true,
                 "\(String(describing: fenceError?.message))")
-            
 
             let garbageLease = await #expect(throws: MigrationError.self) {
                 try await runner.run("lease-garbage", context: harness.context, options: refuse)
@@ -124,7 +122,6 @@ extension FaultDrills {
             #expect(
                 garbageLease?.message.contains("r7:lease-garbage:lease") == true,
                 "\(String(describing: garbageLease?.message))")
-            
 
             for name in ["result-garbage", "result-foreign-json", "result-set"] {
                 #expect(
@@ -146,7 +143,7 @@ extension FaultDrills {
             let yes = try? await runner.run("completed-yes", context: harness.context, options: refuse)
             let yesRuns = try await harness.context.executions(of: "completed-yes")
             #expect(yes == nil && yesRuns == 0, "ran \(yesRuns) times, ended \(String(describing: yes?.status))")
-            
+
         }
     }
 }

@@ -103,7 +103,7 @@ extension FaultDrills {
                 reruns.isEmpty && unrecorded.isEmpty,
                 "re-ran \(reruns) after \(unrecorded.count) unrecorded completions: \(firstError)"
             )
-            
+
         }
     }
 }

@@ -29,7 +29,8 @@ extension FaultDrills {
             #expect(error?.isTransport == true)
             #expect(error?.code == .timedOut, "code \(String(describing: error?.code))")
             #expect(error?.description.contains("127.0.0.1:\(listener.port)") == true, "\(String(describing: error))")
-            #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(1), "took \(elapsed)")
+            // It waited for the 500 ms connect timeout and not much longer (a margin for a loaded CI machine).
+            #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(3), "took \(elapsed)")
         }
 
         /// Proves that a server that accepts connections but never answers makes a run fail with a clear
@@ -53,7 +54,8 @@ extension FaultDrills {
                 _ = try await runner.runPending(context: 0)
             }
             let elapsed = ContinuousClock.now - started
-            #expect(elapsed < .milliseconds(1500), "took \(elapsed)")
+            // Bounded by the 500 ms command timeout (a margin for a loaded CI machine), not a hang.
+            #expect(elapsed < .seconds(4), "took \(elapsed)")
             let cause = error?.cause as? RedisError
             #expect(cause?.code == .timedOut)
             #expect(
@@ -70,7 +72,7 @@ extension FaultDrills {
                     configuration: RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: port)))
             }
             #expect(error?.code == .connectionRefused)
-            #expect(ContinuousClock.now - started < .milliseconds(500))
+            #expect(ContinuousClock.now - started < .seconds(3))
         }
     }
 }

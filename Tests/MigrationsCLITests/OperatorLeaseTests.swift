@@ -1,7 +1,7 @@
 import Foundation
 import Migrations
-import MigrationsTestSupport
 import MigrationsCLI
+import MigrationsTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -44,10 +44,12 @@ struct HTTPHarness {
         MigrationsController<Counter, Context>(runner: runner, context: { counter })
             .addRoutes(
                 to: router.group("migrations"),
-                authenticator: BearerTokenAuthenticator<Context>(tokens: [Self.token: MigrationsOperator(name: "alice")]))
+                authenticator: BearerTokenAuthenticator<Context>(tokens: [Self.token: MigrationsOperator(name: "alice")]
+                ))
         var logger = Logger(label: "http-server")
         logger.logLevel = .critical
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
         try await app.test(.live, body)
     }
 }
@@ -176,8 +178,9 @@ struct MigrationsHTTPTests {
     func heldElsewhereAnswers409WithTheHolder() async throws {
         let harness = try HTTPHarness()
         let holder = LeaseHolder(host: "replica-3", pid: 4242, triggeredBy: "startup")
-        guard case .acquired(let lease, _) = try await harness.leases.acquire(
-            LeaseRequest(name: "import-users", holder: holder, skipIfCompleted: false))
+        guard
+            case .acquired(let lease, _) = try await harness.leases.acquire(
+                LeaseRequest(name: "import-users", holder: holder, skipIfCompleted: false))
         else {
             Issue.record("could not take the lease")
             return

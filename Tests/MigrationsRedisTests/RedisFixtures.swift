@@ -51,7 +51,11 @@ struct RedisHarness {
         serverOptions: RedisServer.Options = .init()
     ) async throws -> RedisHarness {
         let server: RedisServer
-        if let existing { server = existing } else { server = try await RedisServer.start(configuration: serverOptions) }
+        if let existing {
+            server = existing
+        } else {
+            server = try await RedisServer.start(configuration: serverOptions)
+        }
         let backend = try await RedisMigrationBackend.connect(
             configuration: server.configuration(), keys: RedisMigrationKeys(prefix: prefix),
             leaseTimeToLive: leaseTimeToLive)
@@ -64,7 +68,8 @@ struct RedisHarness {
             logger: logger,
             configuration: .init(triggeredBy: "tests")
         )
-        return RedisHarness(server: server, backend: backend, app: CountingApp(redis: try await server.connect()), runner: runner)
+        return RedisHarness(
+            server: server, backend: backend, app: CountingApp(redis: try await server.connect()), runner: runner)
     }
 
     func get(_ key: String) async throws -> String? {

@@ -8,7 +8,8 @@ import Testing
 @Suite("Redis lease")
 struct RedisLeaseTests {
     private func request(_ name: String, pid: Int32 = 1) -> LeaseRequest {
-        LeaseRequest(name: name, holder: LeaseHolder(host: "host-\(pid)", pid: pid, triggeredBy: "tests"), skipIfCompleted: true)
+        LeaseRequest(
+            name: name, holder: LeaseHolder(host: "host-\(pid)", pid: pid, triggeredBy: "tests"), skipIfCompleted: true)
     }
 
     @Test("the lease key holds the owner JSON with a TTL, and every acquisition bumps the fence")
@@ -16,7 +17,8 @@ struct RedisLeaseTests {
         let harness = try await RedisHarness.start([], leaseTimeToLive: .seconds(5))
         let leases = harness.backend.leaseProvider
         guard case .acquired(let first, let checked) = try await leases.acquire(request("a", pid: 11)) else {
-            Issue.record("not acquired"); return
+            Issue.record("not acquired")
+            return
         }
         #expect(checked)
         #expect(first.fence.fencingToken == 1)
@@ -30,7 +32,8 @@ struct RedisLeaseTests {
         #expect(ttl > 0 && ttl <= 5000)
 
         guard case .heldBy(let holder) = try await leases.acquire(request("a", pid: 12)) else {
-            Issue.record("second acquire succeeded"); return
+            Issue.record("second acquire succeeded")
+            return
         }
         #expect(holder?.pid == 11)
         #expect(holder?.ttlMilliseconds ?? 0 > 0)
@@ -38,7 +41,8 @@ struct RedisLeaseTests {
         try await first.release()
         #expect(try await harness.server.command("EXISTS", "migration:a:lease").int == 0)
         guard case .acquired(let second, _) = try await leases.acquire(request("a")) else {
-            Issue.record("not acquired after release"); return
+            Issue.record("not acquired after release")
+            return
         }
         #expect(second.fence.fencingToken == 2)
         #expect(try await harness.get("migration:a:fence") == "2")
@@ -52,7 +56,8 @@ struct RedisLeaseTests {
         guard case .acquired(let stale, _) = try await leases.acquire(request("a")) else { return }
         _ = try await leases.forceUnlock("a")
         guard case .acquired(let current, _) = try await leases.acquire(request("a", pid: 2)) else {
-            Issue.record("not acquired after unlock"); return
+            Issue.record("not acquired after unlock")
+            return
         }
         #expect(try await stale.renew() == false)
         try await stale.release()

@@ -15,7 +15,10 @@ struct RedisStateStoreTests {
         #expect(try await harness.get("migration:2025-01-15-import-users:completed") == "true")
         let json = try #require(try await harness.get("migration:2025-01-15-import-users:result"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        for field in ["name", "status", "duration", "startedAt", "finishedAt", "triggeredBy", "host", "pid", "attempts", "fencingToken"] {
+        for field in [
+            "name", "status", "duration", "startedAt", "finishedAt", "triggeredBy", "host", "pid", "attempts",
+            "fencingToken",
+        ] {
             #expect(object[field] != nil, "result JSON lacks \(field)")
         }
         #expect(object["status"] as? String == "completed")
@@ -49,7 +52,8 @@ struct RedisStateStoreTests {
 
         #expect(try await harness.runner.rollback("a", context: harness.app).status == .rolledBack)
         #expect(try await harness.get("billing:a:completed") == nil)
-        let rolledBack = try MigrationResult.decode(from: Data(try #require(try await harness.get("billing:a:result")).utf8))
+        let rolledBack = try MigrationResult.decode(
+            from: Data(try #require(try await harness.get("billing:a:result")).utf8))
         #expect(rolledBack.status == .rolledBack)
 
         try await harness.backend.stateStore.reset("b")
@@ -83,7 +87,8 @@ struct RedisStateStoreTests {
         #expect(results.allSatisfy { $0.status == .completed })
         for name in names {
             #expect(try await harness.get("migration:\(name):completed") == "true")
-            let stored = try MigrationResult.decode(from: Data(try #require(try await harness.get("migration:\(name):result")).utf8))
+            let stored = try MigrationResult.decode(
+                from: Data(try #require(try await harness.get("migration:\(name):result")).utf8))
             #expect(stored.name == name)
             #expect(try await harness.app.count(name) == 1)
         }

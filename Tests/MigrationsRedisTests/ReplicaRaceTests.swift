@@ -29,8 +29,8 @@ struct ReplicaRaceTests {
         let server = try await RedisServer.start()
         let workers = try (0..<8).map { _ in try worker(server, count: 50, extra: ["--step-ms", "2"]) }
         for worker in workers {
-        let workerOutcome = try await worker.wait()
-        #expect(workerOutcome.status == 0, "worker failed: \(workerOutcome)")
+            let workerOutcome = try await worker.wait()
+            #expect(workerOutcome.status == 0, "worker failed: \(workerOutcome)")
         }
         #expect(try await counts(server, count: 50) == Array(repeating: 1, count: 50))
         let completed = try await server.command("KEYS", "migration:race-*:completed").array ?? []
@@ -55,11 +55,13 @@ struct ReplicaRaceTests {
         let successorOutcome = try await successor.wait()
         #expect(successorOutcome.status == 0, "successor failed: \(successorOutcome)")
 
-        let runs = try await server.command("LRANGE", "migration-runs:race-0", "0", "-1").array?.compactMap(\.string) ?? []
+        let runs =
+            try await server.command("LRANGE", "migration-runs:race-0", "0", "-1").array?.compactMap(\.string) ?? []
         #expect(runs.count == 2)
         let takeover = Int(runs.last?.split(separator: " ").last ?? "0") ?? 0
         #expect(takeover >= killedAt + Int(leaseLeft) - 50, "taken over before the lease expired")
-        let result = try MigrationResult.decode(from: Data(try #require(try await server.command("GET", "migration:race-0:result").bytes)))
+        let result = try MigrationResult.decode(
+            from: Data(try #require(try await server.command("GET", "migration:race-0:result").bytes)))
         #expect(result.pid == successor.pid)
         #expect(result.fencingToken == 2)
         #expect(try await server.command("GET", "migration:race-0:completed").string == "true")
@@ -81,7 +83,8 @@ struct ReplicaRaceTests {
         let staleOutput = stale.standardOutput
         #expect(staleOutput.contains("\"failure\":\"lease-lost\""), "stale holder said: \(staleOutput)")
 
-        let result = try MigrationResult.decode(from: Data(try #require(try await server.command("GET", "migration:race-0:result").bytes)))
+        let result = try MigrationResult.decode(
+            from: Data(try #require(try await server.command("GET", "migration:race-0:result").bytes)))
         #expect(result.pid == successor.pid)
         #expect(try await server.command("GET", "migration:race-0:fence").string == "2")
         #expect(try await server.command("GET", "migration:race-0:error").isNull)

@@ -111,8 +111,10 @@ struct FileStoreTests {
         let workers = try (0..<2).map { _ in
             try ChildProcess.launch(
                 "MigrationsTestWorker",
-                ["--backend", "file", "--target", directory + "/state", "--count", "\(count)", "--journal", journal,
-                 "--step-ms", "10"])
+                [
+                    "--backend", "file", "--target", directory + "/state", "--count", "\(count)", "--journal", journal,
+                    "--step-ms", "10",
+                ])
         }
         for worker in workers {
             let outcome = try await worker.wait()

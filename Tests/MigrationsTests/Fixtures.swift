@@ -32,7 +32,8 @@ func counting(
             context.app.record("\(name).up\(context.dryRun ? ".dry" : "")")
             try await up(context)
         },
-        down: withDown ? { @Sendable context in context.app.record("\(name).down\(context.dryRun ? ".dry" : "")") } : nil
+        down: withDown
+            ? { @Sendable context in context.app.record("\(name).down\(context.dryRun ? ".dry" : "")") } : nil
     )
 }
 
@@ -64,7 +65,8 @@ struct TestHarness {
 
 /// A fresh temporary directory, removed by the caller.
 func temporaryDirectory() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-tests-\(UUID().uuidString)").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-tests-\(UUID().uuidString)")
+        .path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }

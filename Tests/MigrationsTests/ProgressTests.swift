@@ -19,7 +19,8 @@ struct ProgressTests {
 
     @Test("the snapshot computes rate and ETA from elapsed time")
     func snapshotComputesRateAndETA() {
-        let snapshot = ProgressSnapshot(completed: 250, total: 1000, elapsedSeconds: 5, isFinished: false, startedAt: Date())
+        let snapshot = ProgressSnapshot(
+            completed: 250, total: 1000, elapsedSeconds: 5, isFinished: false, startedAt: Date())
         #expect(snapshot.ratePerSecond == 50)
         #expect(snapshot.etaSeconds == 15)
         #expect(snapshot.summary == "25.0% (250/1000), 50.0/s, ETA 15s")

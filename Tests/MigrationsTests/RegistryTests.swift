@@ -26,7 +26,9 @@ struct RegistryTests {
 
     @Test(
         "invalid names are refused at registration",
-        arguments: ["", "   ", "with\nnewline", "nul\u{0}byte", "tab\there", "del\u{7F}", String(repeating: "x", count: 129)]
+        arguments: [
+            "", "   ", "with\nnewline", "nul\u{0}byte", "tab\there", "del\u{7F}", String(repeating: "x", count: 129),
+        ]
     )
     func invalidNamesAreRefused(name: String) {
         var registry = MigrationRegistry<TestApp>()
@@ -44,7 +46,9 @@ struct RegistryTests {
     @Test("names with punctuation, unicode and up to the maximum length are accepted")
     func unusualButValidNamesAreAccepted() throws {
         var registry = MigrationRegistry<TestApp>()
-        for name in ["a:b", "users/backfill", "*?[]{}", "spaces are fine", "ünïcödé-迁移", String(repeating: "é", count: 64)] {
+        for name in [
+            "a:b", "users/backfill", "*?[]{}", "spaces are fine", "ünïcödé-迁移", String(repeating: "é", count: 64),
+        ] {
             try registry.register(counting(name))
         }
         #expect(registry.count == 6)

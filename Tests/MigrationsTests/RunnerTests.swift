@@ -1,7 +1,7 @@
-import Synchronization
 import Foundation
 import Logging
 import Migrations
+import Synchronization
 import Testing
 
 @Suite("Runner")
@@ -57,7 +57,8 @@ struct RunnerTests {
                 do { try await Task.sleep(for: .seconds(30)) } catch { cancelled.set() }
             }
         ])
-        let result = try await harness.runner.run("slow", context: harness.app, options: .init(timeout: .milliseconds(100)))
+        let result = try await harness.runner.run(
+            "slow", context: harness.app, options: .init(timeout: .milliseconds(100)))
         #expect(result.status == .failed)
         #expect(result.failure == .timeout)
         #expect(result.duration < 10)
@@ -233,8 +234,13 @@ struct RunnerTests {
         let leases = InProcessLeaseProvider()
         let harness = try TestHarness([counting("a")], leaseProvider: leases)
         let holder = LeaseHolder(host: "replica-2", pid: 42, triggeredBy: "startup")
-        guard case .acquired(let lease, _) = try await leases.acquire(.init(name: "a", holder: holder, skipIfCompleted: false))
-        else { Issue.record("could not take the lease"); return }
+        guard
+            case .acquired(let lease, _) = try await leases.acquire(
+                .init(name: "a", holder: holder, skipIfCompleted: false))
+        else {
+            Issue.record("could not take the lease")
+            return
+        }
         let error = await #expect(throws: MigrationError.self) {
             try await harness.runner.run("a", context: harness.app, options: .init(whenHeldElsewhere: .fail))
         }
@@ -249,9 +255,15 @@ struct RunnerTests {
         let leases = InProcessLeaseProvider()
         let harness = try TestHarness([counting("a")], leaseProvider: leases)
         let holder = LeaseHolder(host: "other", pid: 1, triggeredBy: "x")
-        guard case .acquired(let lease, _) = try await leases.acquire(.init(name: "a", holder: holder, skipIfCompleted: false))
-        else { Issue.record("could not take the lease"); return }
-        async let result = harness.runner.run("a", context: harness.app, options: .init(whenHeldElsewhere: .wait(timeout: .seconds(10))))
+        guard
+            case .acquired(let lease, _) = try await leases.acquire(
+                .init(name: "a", holder: holder, skipIfCompleted: false))
+        else {
+            Issue.record("could not take the lease")
+            return
+        }
+        async let result = harness.runner.run(
+            "a", context: harness.app, options: .init(whenHeldElsewhere: .wait(timeout: .seconds(10))))
         try await Task.sleep(for: .milliseconds(150))
         #expect(harness.app.count("a.up") == 0)
         try await lease.release()
@@ -262,7 +274,8 @@ struct RunnerTests {
     func contextCarriesEverything() async throws {
         let seen = Box<MigrationContext<TestApp>?>(nil)
         let harness = try TestHarness([counting("a") { context in seen.set(context) }])
-        _ = try await harness.runner.run("a", context: harness.app, options: .init(triggeredBy: "alice", metadata: ["ticket": "OPS-1"]))
+        _ = try await harness.runner.run(
+            "a", context: harness.app, options: .init(triggeredBy: "alice", metadata: ["ticket": "OPS-1"]))
         let context = try #require(seen.value)
         #expect(context.logger[metadataKey: "migration.name"] == "a")
         #expect(context.metadata == ["ticket": "OPS-1"])

@@ -33,7 +33,9 @@ struct CreateSchema: Migration {
     func down(_ context: MigrationContext<ExampleServices>) async throws {
         guard !context.dryRun else { return }
         try await context.app.database.write { db in
-            for table in ["uploads", "tenant_settings", "users"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
+            for table in ["uploads", "tenant_settings", "users"] {
+                try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
+            }
         }
     }
 }

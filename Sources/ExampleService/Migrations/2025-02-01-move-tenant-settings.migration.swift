@@ -47,7 +47,8 @@ struct MoveTenantSettings: Migration {
         try await context.app.database.write { db in
             for setting in settings {
                 try db.execute(
-                    sql: "DELETE FROM tenant_settings WHERE tenant = ? AND key = ?", arguments: [setting.tenant, setting.key])
+                    sql: "DELETE FROM tenant_settings WHERE tenant = ? AND key = ?",
+                    arguments: [setting.tenant, setting.key])
             }
         }
     }

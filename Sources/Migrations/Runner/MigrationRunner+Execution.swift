@@ -235,7 +235,9 @@ extension MigrationRunner {
         case .failed:
             logger.error(
                 "migration failed",
-                metadata: ["migration.failure": "\(result.failure?.rawValue ?? "error")", "error": "\(result.error ?? "")"])
+                metadata: [
+                    "migration.failure": "\(result.failure?.rawValue ?? "error")", "error": "\(result.error ?? "")",
+                ])
         default:
             logger.info("migration \(result.status.rawValue)", metadata: ["migration.duration_s": "\(duration)"])
         }

@@ -19,11 +19,11 @@ extension MigrationRunner {
             }
             let localProgress = progress(of: migration.name)
             let state: MigrationStatus.State =
-                if localProgress != nil || stored.holder != nil { .running }
-                else if stored.problem != nil { .unknown }
-                else if stored.isCompleted { .completed }
-                else if stored.lastError != nil { .failed }
-                else { .pending }
+                if localProgress != nil || stored.holder != nil { .running } else if stored.problem != nil {
+                    .unknown
+                } else if stored.isCompleted { .completed } else if stored.lastError != nil { .failed } else {
+                    .pending
+                }
             statuses.append(
                 MigrationStatus(
                     name: migration.name,

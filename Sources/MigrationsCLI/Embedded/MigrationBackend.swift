@@ -1,6 +1,6 @@
-public import Migrations
 import Foundation
 import Logging
+public import Migrations
 import MigrationsRedis
 
 /// The state store and lease provider that ``MigrateStoreOptions`` choose: Redis when `--redis-url` or
