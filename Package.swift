@@ -137,7 +137,7 @@ let package = Package(
         // MARK: - Tests
         .executableTarget(
             name: "MigrationsTestWorker",
-            dependencies: ["Migrations", "MigrationsRedis", "RedisClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Migrations", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift6
         ),
         .testTarget(
@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationsRedisTests",
-            dependencies: ["MigrationsTestSupport", "MigrationsRedis", "RedisTestSupport", "MigrationsTestWorker"],
+            dependencies: ["MigrationsTestSupport", "MigrationsRedis", "RedisTestSupport", "FaultDrillWorker"],
             swiftSettings: strictSwift6
         ),
         .testTarget(

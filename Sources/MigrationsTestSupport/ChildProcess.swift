@@ -13,7 +13,7 @@ import Foundation
 /// reference goes away is killed.
 ///
 /// ```swift
-/// let worker = try ChildProcess.launch("MigrationsTestWorker", ["--backend", "redis", …])
+/// let worker = try ChildProcess.launch("FaultDrillWorker", ["--url", server.url, "--count", "50"])
 /// let outcome = try await worker.wait(timeout: .seconds(60))
 /// #expect(outcome.status == 0, "\(outcome)")
 /// ```

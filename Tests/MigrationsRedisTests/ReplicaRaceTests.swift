@@ -10,12 +10,14 @@ import Testing
     import Glibc
 #endif
 
-/// Real processes (the `MigrationsTestWorker` executable) racing on one real Redis.
+/// Real processes (the `FaultDrillWorker` executable) racing on one real Redis.
 @Suite("Replicas racing on Redis", .serialized)
 struct ReplicaRaceTests {
+    /// A `FaultDrillWorker` replica running `race-0` … `race-<count-1>`; each `up` INCRs
+    /// `migration-count:<name>` and RPUSHes `migration-runs:<name>` with its pid and the server's time.
     private func worker(_ server: RedisServer, count: Int, extra: [String] = []) throws -> ChildProcess {
         try ChildProcess.launch(
-            "MigrationsTestWorker", ["--backend", "redis", "--target", server.url, "--count", "\(count)"] + extra)
+            "FaultDrillWorker", ["--url", server.url, "--count", "\(count)", "--stem", "race"] + extra)
     }
 
     private func counts(_ server: RedisServer, count: Int) async throws -> [Int] {
