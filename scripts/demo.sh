@@ -31,8 +31,8 @@ free_port() {
     done
 }
 
-# One throwaway Redis, configured as compose.yaml configures it.
-if command -v redis-server >/dev/null 2>&1; then
+# One throwaway Redis, configured as compose.yaml configures it (DEMO_FILE_STORE=1 skips it).
+if [[ "${DEMO_FILE_STORE:-0}" != 1 ]] && command -v redis-server >/dev/null 2>&1; then
     redis_port=$(free_port)
     redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --save "" \
         --appendonly yes --maxmemory-policy noeviction --daemonize no --logfile "$work/redis.log" &
@@ -44,7 +44,7 @@ if command -v redis-server >/dev/null 2>&1; then
     export REDIS_URL="redis://127.0.0.1:$redis_port"
     echo "==> redis-server pid $redis_pid on port $redis_port" >&2
 else
-    echo "==> no redis-server here: the replicas share the file store in $work/state instead" >&2
+    echo "==> no redis-server to be had (or DEMO_FILE_STORE=1): the replicas share the file store in $work/state" >&2
     unset REDIS_URL
     state_args=(--state-dir "$work/state")
 fi
@@ -91,7 +91,7 @@ for replica in 1 2 3; do
     log="$work/replica-$replica.log"
     echo "--- replica-$replica: ran $(grep -c 'migration completed' "$log" || true)," \
         "waited for another replica $(grep -c 'waiting for another holder' "$log" || true) times;" \
-        "$(grep -o 'results=.*\]' "$log" | head -1)" >&2
+        "$(grep -o 'results=\[[^]]*\]' "$log" | head -1)" >&2
 done
 echo >&2
 if [[ -n "${REDIS_URL:-}" ]]; then
