@@ -35,7 +35,7 @@ struct LeaseKeeping: Sendable {
 }
 
 /// What ended the group of tasks around a step.
-private enum StepEnding: Sendable {
+enum StepEnding: Sendable {
     case finished
     case timedOut(Duration)
     case leaseLost(String)
@@ -76,18 +76,11 @@ extension MigrationRunner {
                     }
                     return .finished
                 }
-                if let timeout = options.timeout {
-                    group.addTask {
-                        do { try await Task.sleep(for: timeout) } catch { return nil }
-                        return .timedOut(timeout)
-                    }
-                }
-                if let lease, let timeToLive = lease.lease.timeToLive {
-                    group.addTask { await Self.keepAlive(lease, timeToLive: timeToLive, logger: context.logger) }
-                }
                 group.addTask {
-                    await Self.reportProgress(
-                        context.progress, every: interval, lease: lease?.lease, logger: context.logger)
+                    var supervisor = StepSupervisor(
+                        progress: context.progress, progressInterval: interval, timeout: options.timeout,
+                        lease: lease, logger: context.logger)
+                    return await supervisor.run()
                 }
                 while let next = try await group.next() {
                     if let ending = next {
@@ -114,63 +107,6 @@ extension MigrationRunner {
                 return .failed(.cancelled, StepFailure(message: message), warnings: warnings)
             }
             return .failed(.error, error, warnings: warnings)
-        }
-    }
-
-    // MARK: - Companion tasks
-
-    /// Renews the lease every third of its time to live until cancelled; ends the step if the lease is
-    /// refused, or if its local deadline (acquisition start + TTL − 10 % drift) passes without a renewal.
-    private static func keepAlive(
-        _ keeping: LeaseKeeping,
-        timeToLive: Duration,
-        logger: Logger
-    ) async -> StepEnding? {
-        let drift = timeToLive / 10
-        let interval = timeToLive / 3
-        var expiry = keeping.acquiredAt + timeToLive - drift
-        var nextRenewal = keeping.acquiredAt + interval
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(until: min(nextRenewal, expiry), clock: .continuous)
-            } catch {
-                return nil
-            }
-            if ContinuousClock.now >= expiry {
-                return .leaseLost("it could not be renewed before it expired")
-            }
-            let attempt = ContinuousClock.now
-            do {
-                guard try await keeping.lease.renew() else {
-                    return .leaseLost("another process took it over or an operator cleared it")
-                }
-                expiry = attempt + timeToLive - drift
-                nextRenewal = attempt + interval
-            } catch {
-                if Task.isCancelled { return nil }
-                logger.warning("could not renew the lease; retrying", metadata: ["error": "\(error)"])
-                nextRenewal = ContinuousClock.now + min(interval, .milliseconds(250))
-            }
-        }
-        return nil
-    }
-
-    /// Logs and publishes progress at a throttled interval until cancelled.
-    private static func reportProgress(
-        _ progress: MigrationProgress,
-        every interval: Duration,
-        lease: (any MigrationLease)?,
-        logger: Logger
-    ) async -> StepEnding? {
-        var lastLogged = 0
-        while true {
-            do { try await Task.sleep(for: interval) } catch { return nil }
-            let snapshot = progress.snapshot()
-            if snapshot.completed != lastLogged {
-                logger.info("progress \(snapshot.summary)")
-                lastLogged = snapshot.completed
-            }
-            await lease?.publish(progress: snapshot)
         }
     }
 
