@@ -65,7 +65,7 @@ public struct MigrationsAPIError: HTTPResponseError, Sendable {
 /// JSON answers in the shared conventions (sorted keys, ISO 8601 dates): the same shapes as the CLI.
 enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try MigrationJSON.encoder().encode(value)
+        let data = try MigrationJSON.encode(value)
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],

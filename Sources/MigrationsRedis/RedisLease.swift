@@ -38,7 +38,7 @@ struct RedisLease: MigrationLease {
 
     /// Stores the snapshot at `<prefix>:<name>:progress`, expiring after two TTLs.
     func publish(progress: ProgressSnapshot) async {
-        guard let json = try? MigrationJSON.encoder().encode(progress) else { return }
+        guard let json = try? MigrationJSON.encode(progress) else { return }
         _ = try? await provider.renewals.send(
             [
                 "SET", provider.keys.progress(name), String(decoding: json, as: UTF8.self), "PX",

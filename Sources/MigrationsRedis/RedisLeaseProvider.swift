@@ -66,7 +66,7 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
             token: LeaseToken.random(), host: request.holder.host, pid: request.holder.pid,
             triggeredBy: request.holder.triggeredBy, acquiredAt: request.holder.acquiredAt,
             ttlMs: timeToLiveMilliseconds)
-        let json = String(decoding: try MigrationJSON.encoder().encode(value), as: UTF8.self)
+        let json = String(decoding: try MigrationJSON.encode(value), as: UTF8.self)
         let reply: RedisReply
         do {
             reply = try await commands.evaluate(

@@ -49,6 +49,6 @@ public struct RedisLeaseValue: Sendable, Codable, Equatable {
 
     /// Decodes a stored value; `nil` when it is not one of ours.
     public static func decode(_ bytes: [UInt8]) -> RedisLeaseValue? {
-        try? MigrationJSON.decoder().decode(RedisLeaseValue.self, from: Data(bytes))
+        try? MigrationJSON.decode(RedisLeaseValue.self, from: Data(bytes))
     }
 }

@@ -38,7 +38,7 @@ extension RedisStateStore {
             }
         }
         let progress = progressBytes.flatMap {
-            try? MigrationJSON.decoder().decode(ProgressSnapshot.self, from: Data($0))
+            try? MigrationJSON.decode(ProgressSnapshot.self, from: Data($0))
         }
         if progressBytes != nil && progress == nil {
             problems.append("\(keys.progress(name)): not a progress snapshot (foreign JSON)")

@@ -97,11 +97,11 @@ public final class FileLeaseProvider: MigrationLeaseProvider {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = pread(descriptor, &buffer, buffer.count, 0)
         guard count > 0 else { return nil }
-        return try? MigrationJSON.decoder().decode(FileLeaseRecord.self, from: Data(buffer[0..<count]))
+        return try? MigrationJSON.decode(FileLeaseRecord.self, from: Data(buffer[0..<count]))
     }
 
     private static func writeRecord(_ record: FileLeaseRecord, to descriptor: Int32) throws {
-        let data = try MigrationJSON.encoder().encode(record)
+        let data = try MigrationJSON.encode(record)
         guard ftruncate(descriptor, 0) == 0 else { throw AtomicFile.failure("truncate", "the lock file") }
         let written = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
         guard written == data.count else { throw AtomicFile.failure("write", "the lock file") }

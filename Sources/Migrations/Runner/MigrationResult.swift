@@ -100,12 +100,12 @@ public struct MigrationResult: Sendable, Codable, Equatable {
 extension MigrationResult {
     /// Encodes the result as compact JSON with sorted keys and ISO 8601 dates.
     public func jsonData() throws -> Data {
-        try MigrationJSON.encoder().encode(self)
+        try MigrationJSON.encode(self)
     }
 
     /// Decodes a result from JSON written by ``jsonData()``.
     public static func decode(from data: Data) throws -> MigrationResult {
-        try MigrationJSON.decoder().decode(MigrationResult.self, from: data)
+        try MigrationJSON.decode(MigrationResult.self, from: data)
     }
 }
 
@@ -125,4 +125,18 @@ public enum MigrationJSON {
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }
+
+    /// Encodes a value in the shared, compact conventions with one encoder shared by every caller
+    /// (`JSONEncoder` is thread-safe; it is never reconfigured).
+    public static func encode(_ value: some Encodable) throws -> Data {
+        try sharedEncoder.encode(value)
+    }
+
+    /// Decodes a value in the shared conventions with one decoder shared by every caller.
+    public static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
+        try sharedDecoder.decode(type, from: data)
+    }
+
+    private static let sharedEncoder = encoder()
+    private static let sharedDecoder = decoder()
 }
