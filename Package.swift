@@ -250,6 +250,7 @@ let package = Package(
         .testTarget(
             name: "MigrationDiscoveryTests",
             dependencies: [
+                "MigrationsTestSupport",
                 "MigrationDiscovery",
                 "Migrations",
                 .product(name: "Logging", package: "swift-log"),

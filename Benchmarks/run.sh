@@ -56,7 +56,6 @@ fi
 
 # MARK: - Build
 
-export PATH="/opt/swift/usr/bin:$PATH"
 say "building migrations-bench (release)"
 swift build -c release --scratch-path "$scratch" --product migrations-bench
 cli_arguments=()

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationsTestSupport
 import Testing
 
 /// A copy of `Tests/Fixtures/DiscoveryFixture` in a temporary directory, depending on this repository by
@@ -78,9 +79,10 @@ final class FixturePackage: Sendable {
     /// Runs `swift build` on the package.
     func build() async throws -> ProcessOutput {
         try await ChildProcess.run(
-            try ChildProcess.swiftDriver(),
+            try SwiftDriver.locate(),
             ["build", "--scratch-path", scratchPath.path(percentEncoded: false)],
-            in: directory
+            directory: directory.path(percentEncoded: false),
+            timeout: .seconds(900)
         )
     }
 
@@ -93,7 +95,9 @@ final class FixturePackage: Sendable {
 
     /// Runs the built fixture executable.
     func run(_ arguments: String...) async throws -> ProcessOutput {
-        try await ChildProcess.run(scratchPath.appending(path: "debug/DiscoveryFixture"), arguments, in: directory)
+        try await ChildProcess.run(
+            scratchPath.appending(path: "debug/DiscoveryFixture").path(percentEncoded: false), arguments,
+            directory: directory.path(percentEncoded: false))
     }
 
     /// The migration names the built fixture prints, in run order.
