@@ -41,11 +41,7 @@ public struct MigrateRollbackCommand<App: MigrateApplication>: AsyncParsableComm
 
     /// Rolls the migration back and prints what happened.
     public mutating func run() async throws {
-        let console = MigrateSession<App>.makeConsole()
-        let logger = MigrateSession<App>.makeLogger(store, console: console)
-        let registry = try MigrateSession<App>.registry(logger: logger)
-        _ = try registry.require(name)
-        let session = try await MigrateSession<App>.open(store, registry: registry, logger: logger, console: console)
+        let session = try await MigrateSession<App>.start(store, requiring: name)
         let name = self.name
         let options = MigrationRunOptions(dryRun: dryRun, triggeredBy: store.triggeredBy)
         try await session.execute(json: json, emptyMessage: "Nothing rolled back") { runner, context in

@@ -70,11 +70,7 @@ public struct MigrateRunCommand<App: MigrateApplication>: AsyncParsableCommand {
 
     /// Runs the migrations and prints what happened.
     public mutating func run() async throws {
-        let console = MigrateSession<App>.makeConsole()
-        let logger = MigrateSession<App>.makeLogger(store, console: console)
-        let registry = try MigrateSession<App>.registry(logger: logger)
-        if let name { _ = try registry.require(name) }
-        let session = try await MigrateSession<App>.open(store, registry: registry, logger: logger, console: console)
+        let session = try await MigrateSession<App>.start(store, requiring: name)
         let name = self.name
         let options = runOptions
         try await session.execute(

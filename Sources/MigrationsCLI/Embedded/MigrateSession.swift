@@ -47,6 +47,16 @@ struct MigrateSession<App: MigrateApplication>: Sendable {
         }
     }
 
+    /// Sets a subcommand up: the console, the logger, the application's registry (checking that `name`,
+    /// when given, is registered before anything is opened), then the store, lease and runner.
+    static func start(_ options: MigrateStoreOptions, requiring name: String? = nil) async throws -> MigrateSession {
+        let console = makeConsole()
+        let logger = makeLogger(options, console: console)
+        let registry = try registry(logger: logger)
+        if let name { _ = try registry.require(name) }
+        return try await open(options, registry: registry, logger: logger, console: console)
+    }
+
     /// Opens the store and lease the options choose (``MigrationBackend``), and a runner over them.
     static func open(
         _ options: MigrateStoreOptions,

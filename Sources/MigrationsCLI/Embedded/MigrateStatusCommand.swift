@@ -35,10 +35,7 @@ public struct MigrateStatusCommand<App: MigrateApplication>: AsyncParsableComman
 
     /// Reads and prints the status.
     public mutating func run() async throws {
-        let console = MigrateSession<App>.makeConsole()
-        let logger = MigrateSession<App>.makeLogger(store, console: console)
-        let registry = try MigrateSession<App>.registry(logger: logger)
-        let session = try await MigrateSession<App>.open(store, registry: registry, logger: logger, console: console)
+        let session = try await MigrateSession<App>.start(store)
         let runner = session.runner
         let rows = try await session.withContext { context in
             try await runner.status(context: context).map(MigrationStatusRow.init)
