@@ -110,13 +110,13 @@ struct Serve: AsyncParsableCommand {
         runner: MigrationRunner<ExampleServices>,
         services: ExampleServices,
         logger: Logger
-    ) -> Router<BasicAuthRequestContext<MigrationsOperator>> {
-        typealias Context = BasicAuthRequestContext<MigrationsOperator>
+    ) -> Router<BasicAuthRequestContext<MigrationsCaller>> {
+        typealias Context = BasicAuthRequestContext<MigrationsCaller>
         let router = Router(context: Context.self)
         router.get("health") { _, _ in "ok" }
-        var tokens: [String: MigrationsOperator] = [:]
+        var tokens: [String: MigrationsCaller] = [:]
         if let token = ProcessInfo.processInfo.environment["MIGRATIONS_API_TOKEN"], !token.isEmpty {
-            tokens[token] = MigrationsOperator(name: "api-token")
+            tokens[token] = MigrationsCaller(name: "api-token")
         } else {
             logger.warning("MIGRATIONS_API_TOKEN is not set: the /migrations endpoints refuse every request")
         }

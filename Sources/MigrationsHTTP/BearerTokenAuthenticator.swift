@@ -5,8 +5,8 @@ public import HummingbirdAuth
 ///
 /// ```swift
 /// let token = ProcessInfo.processInfo.environment["MIGRATIONS_API_TOKEN"]!
-/// let authenticator = BearerTokenAuthenticator<BasicAuthRequestContext<MigrationsOperator>>(
-///     tokens: [token: MigrationsOperator(name: "ops")]
+/// let authenticator = BearerTokenAuthenticator<BasicAuthRequestContext<MigrationsCaller>>(
+///     tokens: [token: MigrationsCaller(name: "ops")]
 /// )
 /// ```
 ///

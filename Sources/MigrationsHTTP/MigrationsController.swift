@@ -5,7 +5,7 @@ public import Migrations
 /// The migrations HTTP endpoints, as a router group any Hummingbird 2 application mounts.
 ///
 /// ```swift
-/// let router = Router(context: BasicAuthRequestContext<MigrationsOperator>.self)
+/// let router = Router(context: BasicAuthRequestContext<MigrationsCaller>.self)
 /// MigrationsController(runner: runner, context: { services })
 ///     .addRoutes(to: router.group("migrations"), authenticator: BearerTokenAuthenticator(tokens: [token: ops]))
 /// ```

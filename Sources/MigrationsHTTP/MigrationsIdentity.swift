@@ -6,8 +6,8 @@ public protocol MigrationsIdentity: Sendable {
     var migrationsActor: String { get }
 }
 
-/// A simple identity: a name.
-public struct MigrationsOperator: MigrationsIdentity, Hashable {
+/// A simple identity for an authenticated caller of the endpoints: a name (a user, a token, a job).
+public struct MigrationsCaller: MigrationsIdentity, Hashable {
     /// The operator's name.
     public var name: String
 

@@ -38,13 +38,13 @@ struct HTTPHarness {
     }
 
     func withServer(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        typealias Context = BasicAuthRequestContext<MigrationsOperator>
+        typealias Context = BasicAuthRequestContext<MigrationsCaller>
         let router = Router(context: Context.self)
         let counter = self.counter
         MigrationsController<Counter, Context>(runner: runner, context: { counter })
             .addRoutes(
                 to: router.group("migrations"),
-                authenticator: BearerTokenAuthenticator<Context>(tokens: [Self.token: MigrationsOperator(name: "alice")]
+                authenticator: BearerTokenAuthenticator<Context>(tokens: [Self.token: MigrationsCaller(name: "alice")]
                 ))
         var logger = Logger(label: "http-server")
         logger.logLevel = .critical
