@@ -7,11 +7,7 @@ struct BuildCountryIndex: Migration {
     let description = "Count customers per country into country-index.json"
 
     func up(_ context: MigrationContext<DemoFiles>) async throws {
-        guard context.app.exists("customers.json") else {
-            if context.dryRun { return }
-            throw DemoError("customers.json is missing; run 2025-01-02-import-customers first")
-        }
-        let customers = try context.app.readCustomers("customers.json")
+        guard let customers = try context.app.importedCustomers(dryRun: context.dryRun) else { return }
         context.progress.setTotal(customers.count)
         var counts: [String: Int] = [:]
         for customer in customers {

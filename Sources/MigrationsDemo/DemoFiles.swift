@@ -25,6 +25,18 @@ struct DemoFiles: Sendable {
     }
 
     /// Reads a JSON file of customers.
+    /// The customers imported into `customers.json`, for the steps that build on the import; `nil`
+    /// in a dry run before the import has really run (nothing to read yet).
+    ///
+    /// - Throws: ``DemoError`` when the file is missing in a real run.
+    func importedCustomers(dryRun: Bool) throws -> [Customer]? {
+        guard exists("customers.json") else {
+            if dryRun { return nil }
+            throw DemoError("customers.json is missing; run 2025-01-02-import-customers first")
+        }
+        return try readCustomers("customers.json")
+    }
+
     func readCustomers(_ name: String) throws -> [Customer] {
         try JSONDecoder().decode([Customer].self, from: Data(contentsOf: url(name)))
     }

@@ -70,3 +70,21 @@ func temporaryDirectory() throws -> String {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
+
+/// Takes `name`'s lease from `leases` as another holder would, failing the test if it cannot.
+func holdLease(
+    _ name: String,
+    from leases: InProcessLeaseProvider,
+    as holder: LeaseHolder
+) async throws -> any MigrationLease {
+    let acquisition = try await leases.acquire(LeaseRequest(name: name, holder: holder, skipIfCompleted: false))
+    guard case .acquired(let lease, _) = acquisition else {
+        throw TestSetupError(message: "could not take the lease of \(name)")
+    }
+    return lease
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

@@ -234,13 +234,7 @@ struct RunnerTests {
         let leases = InProcessLeaseProvider()
         let harness = try TestHarness([counting("a")], leaseProvider: leases)
         let holder = LeaseHolder(host: "replica-2", pid: 42, triggeredBy: "startup")
-        guard
-            case .acquired(let lease, _) = try await leases.acquire(
-                .init(name: "a", holder: holder, skipIfCompleted: false))
-        else {
-            Issue.record("could not take the lease")
-            return
-        }
+        let lease = try await holdLease("a", from: leases, as: holder)
         let error = await #expect(throws: MigrationError.self) {
             try await harness.runner.run("a", context: harness.app, options: .init(whenHeldElsewhere: .fail))
         }
@@ -255,13 +249,7 @@ struct RunnerTests {
         let leases = InProcessLeaseProvider()
         let harness = try TestHarness([counting("a")], leaseProvider: leases)
         let holder = LeaseHolder(host: "other", pid: 1, triggeredBy: "x")
-        guard
-            case .acquired(let lease, _) = try await leases.acquire(
-                .init(name: "a", holder: holder, skipIfCompleted: false))
-        else {
-            Issue.record("could not take the lease")
-            return
-        }
+        let lease = try await holdLease("a", from: leases, as: holder)
         async let result = harness.runner.run(
             "a", context: harness.app, options: .init(whenHeldElsewhere: .wait(timeout: .seconds(10))))
         try await Task.sleep(for: .milliseconds(150))
