@@ -78,6 +78,7 @@ let package = Package(
                 "RedisClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift6
         ),
@@ -126,11 +127,13 @@ let package = Package(
         // MARK: - Test support (usable by applications' own tests)
         .target(
             name: "MigrationsTestSupport",
+            dependencies: ["CProcessSignals"],
             swiftSettings: strictSwift6
         ),
+        .target(name: "CProcessSignals"),
         .target(
             name: "RedisTestSupport",
-            dependencies: ["RedisClient"],
+            dependencies: ["RedisClient", "MigrationsTestSupport"],
             swiftSettings: strictSwift6
         ),
 
@@ -156,6 +159,7 @@ let package = Package(
                 "MigrationsTestSupport",
                 "ExampleService",
                 "Migrations",
+                "MigrationsRedis",
                 "RedisTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -14,7 +14,8 @@ import ServiceLifecycle
 /// Start-up runs every pending migration before the server accepts a request, waiting for another
 /// replica that holds a migration's lease instead of failing; a migration that fails stops the start-up
 /// with a non-zero exit. SIGTERM or SIGINT shut down gracefully: a running migration is cancelled, its
-/// failure recorded and its lease released.
+/// cancellation recorded and its lease released; a replica still waiting for another replica's lease stops
+/// waiting at once and records nothing. Either way the process exits with code 5 (interrupted).
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run pending migrations, then serve HTTP (health and the /migrations endpoints).",
@@ -43,7 +44,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long start-up waits for another replica's migration, in seconds.")
     var leaseWait: Double = 600
 
-    @Option(help: "The name of this replica, recorded as triggeredBy. (default: startup@<host>:<pid>)")
+    @Option(
+        help: "The name of this replica, recorded as triggeredBy. (default: --triggered-by, else startup@<host>:<pid>)")
     var replicaName: String?
 
     func run() async throws {
@@ -54,7 +56,7 @@ struct Serve: AsyncParsableCommand {
         let backend = try await MigrationBackend.open(store, logger: logger)
         defer { backend.close() }
         let identity = HostIdentity.current
-        let replica = replicaName ?? "startup@\(identity.host):\(identity.pid)"
+        let replica = replicaName ?? store.triggeredBy ?? "startup@\(identity.host):\(identity.pid)"
         let runner = MigrationRunner(
             registry: try ExampleMigrations.registry(logger: logger),
             stateStore: backend.stateStore,
@@ -99,6 +101,11 @@ struct Serve: AsyncParsableCommand {
         }
         let summary = Dictionary(grouping: results, by: \.status.rawValue).mapValues(\.count)
         logger.info("migrations done at start-up", metadata: ["results": "\(summary)"])
+        if let cancelled = results.first(where: { $0.failure == .cancelled }) {
+            throw MigrationsCommandError(
+                .interrupted,
+                "migration '\(cancelled.name)' was cancelled at start-up by the shutdown: \(cancelled.error ?? ""); not serving")
+        }
         if let failed = results.first(where: \.isFailure) {
             throw ExampleError(
                 "migration '\(failed.name)' failed at start-up: \(failed.error ?? "no message"); not serving")

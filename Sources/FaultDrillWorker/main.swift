@@ -5,10 +5,15 @@
 //     FaultDrillWorker --url URL --count N [--prefix P] [--stem S] [--ttl-ms N] [--step-ms N]
 //                      [--command-timeout-ms N] [--record redis|journal] [--journal FILE]
 //                      [--only NAME] [--one-by-one] [--attempts N]
+//                      [--validate-ms N] [--stubborn-ms N] [--timeout-ms N]
 //
 // Recording: `redis` (the default) does `INCR <prefix>-count:<name>` and `RPUSH <prefix>-runs:<name>
 // "<pid> <server ms>"`; `journal` appends `<name> <pid>` to a local file instead, which survives a Redis
 // crash.
+//
+// Slow and stubborn steps: `--validate-ms` makes `validate` take that long; `--stubborn-ms` makes `up` run
+// that long ignoring cancellation (it swallows it), then push `"<pid> <server ms>"` to `<prefix>-ends:<name>`;
+// `--timeout-ms` sets the run's timeout.
 //
 // Running: `runPending` by default; `--only NAME` runs one migration; `--one-by-one` runs each with
 // `run(name)`, retrying a refused or failed run up to `--attempts` times (100 ms apart), so the process
@@ -35,9 +40,7 @@ struct DrillApp: Sendable {
 
     func recordExecution(of name: String) async throws {
         if let counter {
-            let time = try await counter.send(["TIME"]).array ?? []
-            let milliseconds =
-                (Int(time.first?.string ?? "0") ?? 0) * 1000 + (Int(time.last?.string ?? "0") ?? 0) / 1000
+            let milliseconds = try await serverMilliseconds(counter)
             _ = try await counter.pipeline([
                 ["INCR", "\(prefix)-count:\(name)"],
                 ["RPUSH", "\(prefix)-runs:\(name)", "\(getpid()) \(milliseconds)"],
@@ -50,6 +53,27 @@ struct DrillApp: Sendable {
             let bytes = Array("\(name) \(getpid())\n".utf8)
             _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         }
+    }
+
+    /// Pushes `"<pid> <server ms>"` to `<prefix>-ends:<name>`: when a step really returned.
+    func recordEnd(of name: String) async throws {
+        guard let counter else { return }
+        let milliseconds = try await serverMilliseconds(counter)
+        _ = try await counter.send(["RPUSH", "\(prefix)-ends:\(name)", "\(getpid()) \(milliseconds)"])
+    }
+
+    private func serverMilliseconds(_ connection: RedisConnection) async throws -> Int {
+        let time = try await connection.send(["TIME"]).array ?? []
+        return (Int(time.first?.string ?? "0") ?? 0) * 1000 + (Int(time.last?.string ?? "0") ?? 0) / 1000
+    }
+}
+
+/// Runs for `duration` of wall time, swallowing cancellation: a step that ignores it.
+func ignoringCancellation(for duration: Duration) async {
+    let end = ContinuousClock.now + duration
+    while ContinuousClock.now < end {
+        try? await Task.sleep(for: .milliseconds(10))
+        if Task.isCancelled { usleep(10_000) }
     }
 }
 
@@ -82,6 +106,9 @@ let stem = option("stem") ?? "drill"
 let step = Duration.milliseconds(option("step-ms").flatMap(Int.init) ?? 0)
 let attempts = max(1, option("attempts").flatMap(Int.init) ?? 1)
 let recordsInRedis = (option("record") ?? "redis") == "redis"
+let validation = Duration.milliseconds(option("validate-ms").flatMap(Int.init) ?? 0)
+let stubborn = Duration.milliseconds(option("stubborn-ms").flatMap(Int.init) ?? 0)
+let timeout = option("timeout-ms").flatMap(Int.init).map { Duration.milliseconds($0) }
 
 var logger = Logger(label: "fault-drill-worker")
 logger.logLevel = .critical
@@ -103,10 +130,20 @@ do {
     var registry = MigrationRegistry<DrillApp>()
     for index in 0..<count {
         try registry.register(
-            ClosureMigration<DrillApp>(name: "\(stem)-\(index)") { context in
-                try await context.app.recordExecution(of: context.migrationName)
-                if step > .zero { try await Task.sleep(for: step) }
-            })
+            ClosureMigration<DrillApp>(
+                name: "\(stem)-\(index)",
+                validate: { _ in
+                    if validation > .zero { try await Task.sleep(for: validation) }
+                    return .valid
+                },
+                up: { context in
+                    try await context.app.recordExecution(of: context.migrationName)
+                    if step > .zero { try await Task.sleep(for: step) }
+                    if stubborn > .zero {
+                        await ignoringCancellation(for: stubborn)
+                        try await context.app.recordEnd(of: context.migrationName)
+                    }
+                }))
     }
     runner = MigrationRunner(
         registry: registry, stateStore: backend.stateStore, leaseProvider: backend.leaseProvider, logger: logger,
@@ -115,7 +152,7 @@ do {
     fail("backend: \(error)")
 }
 
-let options = MigrationRunOptions(whenHeldElsewhere: .wait(timeout: .seconds(60)))
+let options = MigrationRunOptions(timeout: timeout, whenHeldElsewhere: .wait(timeout: .seconds(60)))
 var anyFailed = false
 var anyRefused = false
 

@@ -22,6 +22,8 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
     public let keys: RedisMigrationKeys
     /// How long a lease lives without renewal.
     public let timeToLive: Duration
+    /// How long acquiring rides out a restarting server (`LOADING`, refused connections); 10 seconds by default.
+    public let restartRetryWindow: Duration
 
     let commands: RedisConnection
     let renewals: RedisConnection
@@ -34,11 +36,13 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
     ///   - renewals: A connection used only for renewals, so they never queue behind other commands.
     ///   - keys: The key layout.
     ///   - timeToLive: The lease TTL, 30 seconds by default; at least 30 milliseconds.
+    ///   - restartRetryWindow: How long acquiring retries while the server loads or refuses connections.
     public init(
         commands: RedisConnection,
         renewals: RedisConnection,
         keys: RedisMigrationKeys = RedisMigrationKeys(),
-        timeToLive: Duration = .seconds(30)
+        timeToLive: Duration = .seconds(30),
+        restartRetryWindow: Duration = .seconds(10)
     ) throws(MigrationError) {
         guard timeToLive >= .milliseconds(30) else {
             throw MigrationError(.invalidConfiguration, "the lease TTL must be at least 30 ms, not \(timeToLive)")
@@ -47,6 +51,7 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
         self.renewals = renewals
         self.keys = keys
         self.timeToLive = timeToLive
+        self.restartRetryWindow = restartRetryWindow
     }
 
     var timeToLiveMilliseconds: Int64 {
@@ -69,13 +74,15 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
         let json = String(decoding: try MigrationJSON.encode(value), as: UTF8.self)
         let reply: RedisReply
         do {
-            reply = try await commands.evaluate(
-                RedisMigrationScripts.acquire,
-                keys: [keys.completed(name), keys.lease(name), keys.fence(name)],
-                arguments: [json, String(timeToLiveMilliseconds), request.skipIfCompleted ? "1" : "0"])
-        } catch let error where error.isTransport {
+            reply = try await RedisRestartRetry(window: restartRetryWindow).run(.notRun) {
+                try await commands.evaluate(
+                    RedisMigrationScripts.acquire,
+                    keys: [keys.completed(name), keys.lease(name), keys.fence(name)],
+                    arguments: [json, String(timeToLiveMilliseconds), request.skipIfCompleted ? "1" : "0"])
+            }
+        } catch let error as RedisError where error.isTransport && error.code != .connectionRefused {
             return try await resolveAmbiguousAcquire(name: name, token: value.token, cause: error)
-        } catch {
+        } catch let error as RedisError {
             throw leaseError("could not start migration '\(name)'", name: name, error)
         }
         guard let parts = reply.array, let verdict = parts.first?.string else {
@@ -133,8 +140,16 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
 
     // MARK: - Waiting
 
+    /// How long one blocking wait lasts at most: the bound on how late a cancelled waiter notices.
+    public static let waitSlice: Duration = .milliseconds(500)
+
     /// Blocks until the holder releases the lease (it pushes to this waiter's list), or until the lease's
     /// remaining TTL or `timeout` passes, whichever is first.
+    ///
+    /// The wait is a series of `BLPOP`s of at most ``waitSlice`` each, so a cancelled task stops waiting
+    /// within half a second: a blocked `BLPOP` cannot be interrupted from the client side, and a bounded
+    /// slice costs one cheap round trip every half second, while `CLIENT UNBLOCK` would need yet another
+    /// connection. On cancellation the waiter unregisters and throws `CancellationError`.
     public func waitForRelease(of name: String, timeout: Duration) async throws {
         let connection = try await waitConnection()
         defer { idleWaitConnections.withLock { $0.append(connection) } }
@@ -147,16 +162,23 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
             let remaining = replies[1].int ?? -2
             if remaining != -2 {
                 let leaseLeft: Duration = remaining >= 0 ? .milliseconds(remaining + 20) : .seconds(1)
-                let wait = min(timeout, leaseLeft)
-                let seconds = max(0.01, Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
-                _ = try await connection.send(
-                    ["BLPOP", list, String(format: "%.3f", seconds)], timeout: wait + .seconds(2))
+                let end = ContinuousClock.now + min(timeout, leaseLeft)
+                while !Task.isCancelled {
+                    let left = end - ContinuousClock.now
+                    guard left > .zero else { break }
+                    let slice = min(left, Self.waitSlice)
+                    let seconds = Double(slice.components.seconds) + Double(slice.components.attoseconds) / 1e18
+                    let woken = try await connection.send(
+                        ["BLPOP", list, String(format: "%.3f", max(0.01, seconds))], timeout: slice + .seconds(2))
+                    if woken != .null { break }
+                }
             }
             _ = try? await connection.pipeline([["SREM", keys.waiters(name), id], ["DEL", list]])
         } catch {
             _ = try? await connection.pipeline([["SREM", keys.waiters(name), id], ["DEL", list]])
             throw leaseError("could not wait for the lease \(keys.lease(name))", name: name, error)
         }
+        try Task.checkCancellation()
     }
 
     private func waitConnection() async throws -> RedisConnection {

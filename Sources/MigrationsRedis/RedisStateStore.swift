@@ -13,8 +13,9 @@ public import RedisClient
 public final class RedisStateStore: MigrationStateStore {
     /// The key layout.
     public let keys: RedisMigrationKeys
-    /// How long a fenced write (completion, failure, rollback) keeps retrying through a transport error
-    /// before it gives up; 10 seconds by default.
+    /// How long a fenced write (completion, failure, rollback) keeps retrying through a transport error,
+    /// and a read through a restarting server (`LOADING`, refused connections), before it gives up;
+    /// 10 seconds by default.
     public let recordRetryWindow: Duration
     let connection: RedisConnection
 
@@ -52,7 +53,7 @@ public final class RedisStateStore: MigrationStateStore {
             commands.append(["PTTL", keys.lease(name)])
             commands.append(["GET", keys.progress(name)])
         }
-        let replies = try await perform("read the state of \(names.count) migrations") {
+        let replies = try await read("read the state of \(names.count) migrations") {
             try await connection.pipeline(commands)
         }
         var states: [String: StoredMigrationState] = [:]
@@ -66,7 +67,7 @@ public final class RedisStateStore: MigrationStateStore {
     /// Answers whether `<prefix>:<name>:completed` is `true`.
     public func isCompleted(_ name: String) async throws -> Bool {
         let key = keys.completed(name)
-        let reply = try await perform("read \(key)") { try await connection.send(["GET", key]) }
+        let reply = try await read("read \(key)") { try await connection.send(["GET", key]) }
         return reply.string == "true"
     }
 
@@ -192,6 +193,13 @@ public final class RedisStateStore: MigrationStateStore {
             } catch let error as RedisError {
                 throw RedisStateStore.storeError("could not \(what) of migration '\(name)'", name: name, error)
             }
+        }
+    }
+
+    /// Runs a read, riding out a restart (see ``RedisRestartRetry``).
+    func read<Value>(_ what: String, _ body: () async throws -> Value) async throws -> Value {
+        try await perform(what) {
+            try await RedisRestartRetry(window: recordRetryWindow).run(.read, body)
         }
     }
 

@@ -21,6 +21,7 @@ public final class ChildProcess: @unchecked Sendable {
     // @unchecked: `Process` is not Sendable. It is configured before `run()` and afterwards only read
     // through its thread-safe accessors (`processIdentifier`, `isRunning`, `terminationStatus`).
     private let process: Process
+    private let pinned: PinnedProcess
     private let outputPath: String
     private let errorPath: String
 
@@ -59,6 +60,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     private init(process: Process, outputPath: String, errorPath: String) {
         self.process = process
+        self.pinned = PinnedProcess(pid: process.processIdentifier)
         self.outputPath = outputPath
         self.errorPath = errorPath
     }
@@ -123,9 +125,10 @@ public final class ChildProcess: @unchecked Sendable {
     /// Whether the child still runs.
     public var isRunning: Bool { process.isRunning }
 
-    /// Sends a signal to the child.
+    /// Sends a signal to the child, and to nobody once it has exited: the child is pinned by a pidfd
+    /// (``PinnedProcess``), so a late signal never reaches a process that reused its pid.
     public func signal(_ number: Int32) {
-        kill(process.processIdentifier, number)
+        pinned.send(number)
     }
 
     /// Everything the child wrote to standard output so far.
@@ -159,7 +162,7 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { pinned.send(SIGKILL) }
         try? FileManager.default.removeItem(atPath: outputPath)
         try? FileManager.default.removeItem(atPath: errorPath)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationsTestSupport
 import RedisClient
 import Synchronization
 
@@ -30,6 +31,7 @@ import Synchronization
 /// - ``configuration(database:)``
 /// - ``connect(database:)``
 /// - ``command(_:)``
+/// - ``snapshot(matching:)``
 ///
 /// ### Controlling the process
 /// - ``stop()``
@@ -52,8 +54,8 @@ public final class RedisServer: Sendable {
     /// The `redis-server` executable.
     let executable: String
 
-    /// The running process, if any.
-    let process: Mutex<Process?>
+    /// The running process, if any, pinned so that signals never reach a process that reused its pid.
+    let process: Mutex<(process: Process, pinned: PinnedProcess)?>
 
     init(options: Options, port: Int, directory: String, executable: String, process: Process) {
         self.options = options
@@ -61,13 +63,13 @@ public final class RedisServer: Sendable {
         self.directory = directory
         self.unixSocketPath = options.unixSocket ? Self.socketPath(in: directory) : nil
         self.executable = executable
-        self.process = Mutex(process)
+        self.process = Mutex((process, PinnedProcess(pid: process.processIdentifier)))
     }
 
     deinit {
-        if let process = process.withLock({ $0 }), process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            kill(process.processIdentifier, SIGCONT)
+        if let running = process.withLock({ $0 }), running.process.isRunning {
+            running.pinned.send(SIGKILL)
+            running.pinned.send(SIGCONT)
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -81,11 +83,11 @@ public final class RedisServer: Sendable {
 
     /// The process identifier of the running server, or `nil` when it is stopped.
     public var pid: Int32? {
-        process.withLock { process in
-            guard let process, process.isRunning else {
+        process.withLock { running in
+            guard let running, running.process.isRunning else {
                 return nil
             }
-            return process.processIdentifier
+            return running.process.processIdentifier
         }
     }
 
@@ -131,6 +133,30 @@ public final class RedisServer: Sendable {
         return try await connection.send(arguments)
     }
 
+    /// Every key matching `pattern` with its `DUMP` serialisation (value and type, not the TTL): compare
+    /// two snapshots to prove that nothing was written in between.
+    ///
+    /// - Parameter pattern: A `SCAN MATCH` pattern, such as `migration:*`.
+    /// - Returns: Each key and its dump.
+    /// - Throws: `RedisError` if connecting or a command fails.
+    public func snapshot(matching pattern: String) async throws(RedisError) -> [String: [UInt8]] {
+        let connection = try await connect()
+        defer { connection.close() }
+        var keys: [String] = []
+        var cursor = "0"
+        repeat {
+            let reply = try await connection.send(["SCAN", cursor, "MATCH", pattern, "COUNT", "1000"])
+            let parts = reply.array ?? []
+            cursor = parts.first?.string ?? "0"
+            keys += (parts.count > 1 ? parts[1].array ?? [] : []).compactMap(\.string)
+        } while cursor != "0"
+        var snapshot: [String: [UInt8]] = [:]
+        for key in keys {
+            snapshot[key] = try await connection.send(["DUMP", key]).bytes ?? []
+        }
+        return snapshot
+    }
+
     // MARK: - Controlling the process
 
     /// Shuts the server down with `SIGTERM` and waits for it to exit, sending `SIGKILL` after 5 seconds.
@@ -138,15 +164,14 @@ public final class RedisServer: Sendable {
     /// Idempotent. Blocks the calling thread until the process has exited, usually a few milliseconds.
     /// The directory stays, so ``restart()`` can bring the same data back.
     public func stop() {
-        guard let process = process.withLock({ $0 }), process.isRunning else {
+        guard let running = process.withLock({ $0 }), running.process.isRunning else {
             return
         }
-        let pid = process.processIdentifier
-        kill(pid, SIGTERM)
-        kill(pid, SIGCONT)  // a paused server must run to handle SIGTERM
-        if !Self.waitForExit(of: process, within: .seconds(5)) {
-            kill(pid, SIGKILL)
-            _ = Self.waitForExit(of: process, within: .seconds(5))
+        running.pinned.send(SIGTERM)
+        running.pinned.send(SIGCONT)  // a paused server must run to handle SIGTERM
+        if !Self.waitForExit(of: running.process, within: .seconds(5)) {
+            running.pinned.send(SIGKILL)
+            _ = Self.waitForExit(of: running.process, within: .seconds(5))
         }
     }
 
@@ -164,23 +189,26 @@ public final class RedisServer: Sendable {
             directory: directory,
             options: options
         )
-        process.withLock { $0 = relaunched }
+        process.withLock { $0 = (relaunched, PinnedProcess(pid: relaunched.processIdentifier)) }
+    }
+
+    /// Sends a signal to the server process (`SIGKILL` for a crash), and to nobody once it has exited.
+    ///
+    /// - Parameter number: The signal number.
+    public func signal(_ number: Int32) {
+        process.withLock { $0 }?.pinned.send(number)
     }
 
     /// Freezes the server process with `SIGSTOP`: it accepts nothing and answers nothing until ``resume()``.
     ///
     /// Useful to provoke client timeouts.
     public func pause() {
-        if let pid {
-            kill(pid, SIGSTOP)
-        }
+        process.withLock { $0 }?.pinned.send(SIGSTOP)
     }
 
     /// Lets a server frozen by ``pause()`` run again with `SIGCONT`.
     public func resume() {
-        if let pid {
-            kill(pid, SIGCONT)
-        }
+        process.withLock { $0 }?.pinned.send(SIGCONT)
     }
 
     private static func waitForExit(of process: Process, within limit: Duration) -> Bool {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Migrations
+import MigrationsRedis
 import MigrationsTestSupport
 import RedisTestSupport
 import Testing
@@ -13,7 +14,7 @@ import Testing
 #endif
 
 /// The built `example-service`, run as real replicas against a real redis-server.
-@Suite("Example service", .serialized)
+@Suite("Example service", .serialized, .timeLimit(.minutes(5)))
 struct ExampleServiceTests {
     static let migrations = [
         "2025-01-10-create-schema", "2025-01-15-import-legacy-users", "2025-02-01-move-tenant-settings",
@@ -114,7 +115,41 @@ struct ExampleServiceTests {
         for replica in replicas { #expect(try await replica.wait().status == 0) }
     }
 
-    @Test("SIGTERM during a migration cancels it, records the failure, releases the lease, and exits non-zero")
+    @Test("a signal while waiting for another replica's lease exits within 2 s with 5 and writes nothing",
+        arguments: [SIGTERM, SIGINT])
+    func signalWhileWaitingExitsPromptly(signal: Int32) async throws {
+        let redis = try await RedisServer.start()
+        let work = try workDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let first = "migration:\(Self.migrations[0])"
+        let value = RedisLeaseValue(
+            token: LeaseToken.random(), host: "gone-host", pid: 4242, triggeredBy: "deploy-9",
+            acquiredAt: Date(timeIntervalSinceNow: -60), fencingToken: 1, ttlMs: 600_000)
+        try await redis.command("SET", "\(first):fence", "1")
+        try await redis.command(
+            "SET", "\(first):lease", String(decoding: try MigrationJSON.encode(value), as: UTF8.self), "PX", "600000")
+        let before = try await redis.snapshot(matching: "migration:*")
+
+        let replica = try ChildProcess.launch(
+            "example-service", ["serve", "--port", "\(try freePort())"],
+            environment: serviceEnvironment(["REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data"]),
+            directory: work)
+        for _ in 0..<600 where try await redis.command("SCARD", "\(first):waiters").int == 0 && replica.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await redis.command("SCARD", "\(first):waiters").int == 1, "\(replica.standardError)")
+        let signalled = ContinuousClock.now
+        replica.signal(signal)
+        let outcome = try await replica.wait(timeout: .seconds(20))
+        let took = ContinuousClock.now - signalled
+        #expect(took < .seconds(2), "serve went on \(took) after the signal")
+        #expect(outcome.status == 5, "\(outcome)")
+        #expect((outcome.standardOutput + outcome.standardError).contains("cancelled while waiting"), "\(outcome)")
+        #expect(try await redis.snapshot(matching: "migration:*") == before, "serve wrote under the keys")
+        #expect(try await redis.command("PTTL", "\(first):lease").int ?? 0 > 500_000)
+    }
+
+    @Test("SIGTERM during a migration cancels it, records the failure, releases the lease, and exits with 5")
     func sigtermCancelsAndReleases() async throws {
         let redis = try await RedisServer.start()
         let work = try workDirectory()
@@ -133,7 +168,7 @@ struct ExampleServiceTests {
         #expect(try await redis.command("EXISTS", lease).int == 1)
         replica.signal(SIGTERM)
         let outcome = try await replica.wait()
-        #expect(outcome.status != 0)
+        #expect(outcome.status == 5, "\(outcome)")
         #expect(try await redis.command("EXISTS", lease).int == 0, "the lease was left behind")
         #expect(try await redis.command("GET", "migration:2025-01-15-import-legacy-users:completed").isNull)
         let error = try await redis.command("GET", "migration:2025-01-15-import-legacy-users:error").string

@@ -6,7 +6,7 @@ import RedisTestSupport
 import Testing
 
 extension FaultDrills {
-    @Suite("R10 ambiguous acquire")
+    @Suite("R10 ambiguous acquire", .timeLimit(.minutes(5)))
     struct AmbiguousAcquireDrill {
         private static let prefix = "r10"
 

@@ -8,7 +8,7 @@ import RedisTestSupport
 import Testing
 
 extension FaultDrills {
-    @Suite("R9 ACL user and password")
+    @Suite("R9 ACL user and password", .timeLimit(.minutes(5)))
     struct CredentialsDrill {
         /// A password with the characters that break naive URL handling and log scrubbing.
         static let password = "p@ss:w/rd%20ö#7"

@@ -5,7 +5,7 @@ import RedisTestSupport
 import Testing
 
 extension FaultDrills {
-    @Suite("R1 exactly once across a fleet")
+    @Suite("R1 exactly once across a fleet", .timeLimit(.minutes(5)))
     struct ExactlyOnceDrill {
         /// Proves that 8 real processes racing through the same 200 migrations, five rounds over on fresh
         /// key prefixes, run every migration exactly once: each `up` counts its own executions in Redis and

@@ -5,7 +5,7 @@ import RedisTestSupport
 import Testing
 
 extension FaultDrills {
-    @Suite("R7 foreign data under our keys")
+    @Suite("R7 foreign data under our keys", .timeLimit(.minutes(5)))
     struct ForeignDataDrill {
         /// One migration whose keys another program wrote to, and what it wrote.
         private struct Pollution: Sendable {

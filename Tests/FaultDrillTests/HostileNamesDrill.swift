@@ -6,7 +6,7 @@ import RedisTestSupport
 import Testing
 
 extension FaultDrills {
-    @Suite("R8 hostile migration names")
+    @Suite("R8 hostile migration names", .timeLimit(.minutes(5)))
     struct HostileNamesDrill {
         /// Names that must be stored and read back byte for byte, each under keys of its own.
         static let accepted: [String] = [

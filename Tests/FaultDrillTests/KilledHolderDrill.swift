@@ -10,7 +10,7 @@ import Testing
 #endif
 
 extension FaultDrills {
-    @Suite("R2 holder killed mid-up")
+    @Suite("R2 holder killed mid-up", .timeLimit(.minutes(5)))
     struct KilledHolderDrill {
         /// Proves that when the process running a migration is killed with `SIGKILL` in the middle of `up`,
         /// two replicas that were already waiting for its lease take over only once the lease has expired

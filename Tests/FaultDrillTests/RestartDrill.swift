@@ -10,7 +10,7 @@ import Testing
 #endif
 
 extension FaultDrills {
-    @Suite("R4 Redis restarted mid-run")
+    @Suite("R4 Redis restarted mid-run", .timeLimit(.minutes(5)))
     struct RestartDrill {
         /// Proves that when Redis (appendonly yes, appendfsync always) crashes with `SIGKILL` and restarts
         /// while four workers are running migrations:
@@ -42,8 +42,7 @@ extension FaultDrills {
                 try await server.keys("\(prefix):*:completed").count >= migrationCount / 3
             }
             let seenBeforeCrash = Set(try await server.keys("\(prefix):*:completed"))
-            let serverPID = try #require(server.pid)
-            kill(serverPID, SIGKILL)
+            server.signal(SIGKILL)
             try await waitUntil("the server process is gone", limit: .seconds(5)) { !server.isRunning }
             try await Task.sleep(for: .milliseconds(300))
             try await server.restart()

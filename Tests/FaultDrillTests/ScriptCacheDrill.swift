@@ -7,7 +7,7 @@ import Synchronization
 import Testing
 
 extension FaultDrills {
-    @Suite("R5 script cache flushed")
+    @Suite("R5 script cache flushed", .timeLimit(.minutes(5)))
     struct ScriptCacheDrill {
         /// Proves that the Lua scripts behind acquire, complete and release survive losing the server's
         /// script cache, by `SCRIPT FLUSH` and by a restart, between calls: the `NOSCRIPT` reply is answered

@@ -11,7 +11,7 @@ import Testing
 #endif
 
 extension FaultDrills {
-    @Suite("R3 holder stalled past its TTL")
+    @Suite("R3 holder stalled past its TTL", .timeLimit(.minutes(5)))
     struct StalledHolderDrill {
         /// Proves that a holder frozen with `SIGSTOP` for more than its TTL, and resumed while the replica
         /// that took over is still running, is fenced off: it reports `lease-lost` and exits with a

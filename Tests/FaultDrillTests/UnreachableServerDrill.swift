@@ -6,7 +6,7 @@ import RedisClient
 import Testing
 
 extension FaultDrills {
-    @Suite("R6 Redis unreachable")
+    @Suite("R6 Redis unreachable", .timeLimit(.minutes(5)))
     struct UnreachableServerDrill {
         /// Proves that a port that swallows connection attempts (a loopback listener that never accepts,
         /// with its accept queue full, so the handshake is never answered) fails with a clear transport

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MigrationDiscovery
 
-@Suite("Configuration and patterns")
+@Suite("Configuration and patterns", .timeLimit(.minutes(5)))
 struct ConfigurationTests {
     @Test("every key is optional; the defaults scan the whole target recursively for *.migration.swift")
     func defaults() throws {

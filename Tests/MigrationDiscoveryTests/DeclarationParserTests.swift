@@ -2,7 +2,7 @@ import Testing
 
 @testable import MigrationDiscovery
 
-@Suite("Declaration parser")
+@Suite("Declaration parser", .timeLimit(.minutes(5)))
 struct DeclarationParserTests {
     private func type(_ name: String, in source: String) throws -> SwiftTypeDeclaration {
         try #require(SwiftDeclarationParser.parse(source).first { $0.qualifiedName == name && $0.kind != .extension })

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MigrationDiscovery
 
-@Suite("Discovery: mistakes caught at build time")
+@Suite("Discovery: mistakes caught at build time", .timeLimit(.minutes(5)))
 struct DiscoveryMistakeTests {
     @Test("a matching file that declares no migration is an error at the file")
     func fileWithoutMigration() {

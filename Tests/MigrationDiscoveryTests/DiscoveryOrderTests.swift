@@ -2,7 +2,7 @@ import Testing
 
 @testable import MigrationDiscovery
 
-@Suite("Discovery: selection and order")
+@Suite("Discovery: selection and order", .timeLimit(.minutes(5)))
 struct DiscoveryOrderTests {
     @Test("migrations run in the order of their files' paths, then of their lines")
     func orderByPathThenLine() {

@@ -3,7 +3,7 @@ import Logging
 import Migrations
 import Testing
 
-@Suite("Registry: discovered migrations")
+@Suite("Registry: discovered migrations", .timeLimit(.minutes(5)))
 struct RegistryDiscoveryTests {
     struct App: Sendable {}
 

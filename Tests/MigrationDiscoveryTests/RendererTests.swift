@@ -2,7 +2,7 @@ import Testing
 
 @testable import MigrationDiscovery
 
-@Suite("Generated code")
+@Suite("Generated code", .timeLimit(.minutes(5)))
 struct RendererTests {
     @Test("the catalog lists files, report entries and constructors in run order")
     func catalog() {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MigrationDiscovery
 
-@Suite("Tokenizer")
+@Suite("Tokenizer", .timeLimit(.minutes(5)))
 struct TokenizerTests {
     private func words(_ source: String) -> [String] {
         SwiftTokenizer.tokenize(source).filter(\.isIdentifier).map(\.text)

@@ -3,7 +3,7 @@ import Migrations
 import MigrationsCLI
 import Testing
 
-@Suite("migrate with the file store (no Redis)")
+@Suite("migrate with the file store (no Redis)", .timeLimit(.minutes(5)))
 struct EmbeddedFileStoreTests {
     @Test("run without REDIS_URL keeps state in .migrations of the working directory")
     func runUsesTheFileStoreByDefault() async throws {

@@ -5,7 +5,7 @@ import MigrationsRedis
 import RedisTestSupport
 import Testing
 
-@Suite("migrate with Redis")
+@Suite("migrate with Redis", .timeLimit(.minutes(5)))
 struct EmbeddedRedisTests {
     @Test("run with --redis-url records under the prefix, and both status --json outputs have one shape")
     func runAndStatusAgainstRedis() async throws {

@@ -5,7 +5,7 @@ import Testing
 
 @testable import MigrationsCLI
 
-@Suite("Errors: exit codes, one line, no passwords")
+@Suite("Errors: exit codes, one line, no passwords", .timeLimit(.minutes(5)))
 struct ErrorReportingTests {
     @Test("migration errors map to usage, refused or failed")
     func migrationErrors() {

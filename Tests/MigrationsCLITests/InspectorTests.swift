@@ -6,7 +6,7 @@ import RedisClient
 import RedisTestSupport
 import Testing
 
-@Suite("RedisMigrationInspector")
+@Suite("RedisMigrationInspector", .timeLimit(.minutes(5)))
 struct InspectorTests {
     @Test("discovery scans in pages and reads in batches, ignoring other prefixes and non-state keys")
     func discoveryAcrossPages() async throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("migrations command line: help, usage and connection errors")
+@Suite("migrations command line: help, usage and connection errors", .timeLimit(.minutes(5)))
 struct OperatorCommandLineTests {
     @Test(
         "every command has --help with examples and the exit codes",

@@ -8,7 +8,7 @@ import Testing
     import Glibc
 #endif
 
-@Suite("migrations leases and unlock")
+@Suite("migrations leases and unlock", .timeLimit(.minutes(5)))
 struct OperatorLeaseTests {
     /// Starts the demo's hidden slow migration against the fixture's Redis and waits for its lease and
     /// first published progress.

@@ -3,7 +3,7 @@ import Migrations
 import MigrationsCLI
 import Testing
 
-@Suite("migrations status, show and reset")
+@Suite("migrations status, show and reset", .timeLimit(.minutes(5)))
 struct OperatorStatusTests {
     @Test("status finds nothing in an empty Redis, as text and as an empty JSON array")
     func emptyRedis() async throws {

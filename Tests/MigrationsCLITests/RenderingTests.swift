@@ -4,7 +4,7 @@ import Testing
 
 @testable import MigrationsCLI
 
-@Suite("Human output: tables, colour, progress bars")
+@Suite("Human output: tables, colour, progress bars", .timeLimit(.minutes(5)))
 struct RenderingTests {
     @Test("tables align columns by their plain text, colour or not, with no trailing spaces")
     func tableAlignment() {

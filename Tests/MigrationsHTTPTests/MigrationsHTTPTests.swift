@@ -62,7 +62,7 @@ private func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) thro
     try MigrationJSON.decoder().decode(type, from: Data(buffer: response.body))
 }
 
-@Suite("HTTP endpoints")
+@Suite("HTTP endpoints", .timeLimit(.minutes(5)))
 struct MigrationsHTTPTests {
     @Test("requests without a valid bearer token get 401 with a JSON error")
     func unauthenticatedRequestsAreRefused() async throws {

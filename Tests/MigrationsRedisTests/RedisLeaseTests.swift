@@ -5,7 +5,7 @@ import RedisClient
 import RedisTestSupport
 import Testing
 
-@Suite("Redis lease")
+@Suite("Redis lease", .timeLimit(.minutes(5)))
 struct RedisLeaseTests {
     private func request(_ name: String, pid: Int32 = 1) -> LeaseRequest {
         LeaseRequest(

@@ -5,7 +5,7 @@ import RedisClient
 import RedisTestSupport
 import Testing
 
-@Suite("Redis state store")
+@Suite("Redis state store", .timeLimit(.minutes(5)))
 struct RedisStateStoreTests {
     @Test("a completed run writes migration:<name>:completed = true and the result JSON, with no expiry")
     func completedRunWritesTheWellKnownKeys() async throws {

@@ -11,7 +11,7 @@ import Testing
 #endif
 
 /// Real processes (the `FaultDrillWorker` executable) racing on one real Redis.
-@Suite("Replicas racing on Redis", .serialized)
+@Suite("Replicas racing on Redis", .serialized, .timeLimit(.minutes(5)))
 struct ReplicaRaceTests {
     /// A `FaultDrillWorker` replica running `race-0` … `race-<count-1>`; each `up` INCRs
     /// `migration-count:<name>` and RPUSHes `migration-runs:<name>` with its pid and the server's time.
@@ -48,7 +48,7 @@ struct ReplicaRaceTests {
             try await Task.sleep(for: .milliseconds(10))
         }
         try await Task.sleep(for: .milliseconds(200))
-        kill(holder.pid, SIGKILL)
+        holder.signal(SIGKILL)
         let killedAt = try await serverMilliseconds(server)
         let leaseLeft = try await server.command("PTTL", "migration:race-0:lease").int ?? 0
         _ = try await holder.wait()
@@ -76,11 +76,11 @@ struct ReplicaRaceTests {
         while try await server.command("EXISTS", "migration:race-0:lease").int == 0 {
             try await Task.sleep(for: .milliseconds(10))
         }
-        kill(stale.pid, SIGSTOP)
+        stale.signal(SIGSTOP)
         let successor = try worker(server, count: 1, extra: ["--ttl-ms", "1000"])
         let successorOutcome = try await successor.wait()
         #expect(successorOutcome.status == 0, "successor failed: \(successorOutcome)")
-        kill(stale.pid, SIGCONT)
+        stale.signal(SIGCONT)
         #expect(try await stale.wait().status == 1)
         let staleOutput = stale.standardOutput
         #expect(staleOutput.contains("\"failure\":\"lease-lost\""), "stale holder said: \(staleOutput)")

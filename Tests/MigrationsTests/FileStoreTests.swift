@@ -3,7 +3,7 @@ import Migrations
 import MigrationsTestSupport
 import Testing
 
-@Suite("File store and file lease")
+@Suite("File store and file lease", .timeLimit(.minutes(5)))
 struct FileStoreTests {
     @Test("completion survives a new store instance, as after a process restart")
     func completionSurvivesRestart() async throws {

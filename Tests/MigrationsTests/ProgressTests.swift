@@ -2,7 +2,7 @@ import Foundation
 import Migrations
 import Testing
 
-@Suite("Progress")
+@Suite("Progress", .timeLimit(.minutes(5)))
 struct ProgressTests {
     @Test("increments from many tasks are all counted")
     func concurrentIncrementsAreCounted() async {

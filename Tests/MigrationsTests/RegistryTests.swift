@@ -3,7 +3,7 @@ import Logging
 import Migrations
 import Testing
 
-@Suite("Registry")
+@Suite("Registry", .timeLimit(.minutes(5)))
 struct RegistryTests {
     @Test("registration order is run order")
     func registrationOrderIsRunOrder() async throws {

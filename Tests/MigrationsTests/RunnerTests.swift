@@ -4,7 +4,7 @@ import Migrations
 import Synchronization
 import Testing
 
-@Suite("Runner")
+@Suite("Runner", .timeLimit(.minutes(5)))
 struct RunnerTests {
     @Test("run completes a migration, records it, and skips it the second time")
     func runCompletesThenSkips() async throws {
@@ -219,7 +219,7 @@ struct RunnerTests {
         #expect(harness.runner.runningMigrations.isEmpty)
 
         let task = Task { try await harness.runner.run("hangs", context: harness.app) }
-        while harness.runner.runningMigrations.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
+        while harness.app.count("hangs.up") == 0 { try await Task.sleep(for: .milliseconds(1)) }
         task.cancel()
         let result = try await task.value
         #expect(result.failure == .cancelled)
@@ -227,6 +227,23 @@ struct RunnerTests {
         #expect(try await harness.store.state(of: "hangs").lastError?.contains("cancelled") == true)
         let again = try await harness.runner.run("fails", context: harness.app)
         #expect(again.status == .failed)
+    }
+
+    @Test("a run cancelled before its step starts throws cancelled, records nothing and frees the lease")
+    func cancelledBeforeTheStepRecordsNothing() async throws {
+        let leases = InProcessLeaseProvider()
+        let harness = try TestHarness([counting("a")], leaseProvider: leases)
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await harness.runner.run("a", context: harness.app)
+        }
+        let error = await #expect(throws: MigrationError.self) { try await task.value }
+        #expect(error?.code == .cancelled)
+        #expect(harness.app.count("a.up") == 0)
+        #expect(try await harness.store.state(of: "a").lastError == nil)
+        #expect(try await harness.store.state(of: "a").lastResult == nil)
+        #expect(leases.holder(of: "a") == nil)
+        #expect(harness.runner.runningMigrations.isEmpty)
     }
 
     @Test("a lease held elsewhere is refused at once with .fail and named in the error")

@@ -2,7 +2,7 @@ import RedisClient
 import RedisTestSupport
 import Testing
 
-@Suite("Authentication and database selection")
+@Suite("Authentication and database selection", .timeLimit(.minutes(5)))
 struct AuthenticationTests {
     private static let password = "correct-Horse-Battery-9"
 

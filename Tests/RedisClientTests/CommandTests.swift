@@ -2,7 +2,7 @@ import RedisClient
 import RedisTestSupport
 import Testing
 
-@Suite("Sending commands")
+@Suite("Sending commands", .timeLimit(.minutes(5)))
 struct CommandTests {
     @Test("SET then GET returns the stored value")
     func setThenGetReturnsTheStoredValue() async throws {

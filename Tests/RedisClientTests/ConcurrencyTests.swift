@@ -2,7 +2,7 @@ import RedisClient
 import RedisTestSupport
 import Testing
 
-@Suite("Concurrent use")
+@Suite("Concurrent use", .timeLimit(.minutes(5)))
 struct ConcurrencyTests {
     @Test("Fifty tasks can share one connection safely")
     func fiftyTasksShareOneConnection() async throws {

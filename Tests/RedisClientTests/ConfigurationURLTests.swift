@@ -1,7 +1,7 @@
 import RedisClient
 import Testing
 
-@Suite("Configuration URLs")
+@Suite("Configuration URLs", .timeLimit(.minutes(5)))
 struct ConfigurationURLTests {
     private static let password = "Sup3r-S3cret!"
 

@@ -2,7 +2,7 @@ import RedisClient
 import RedisTestSupport
 import Testing
 
-@Suite("Pipelines")
+@Suite("Pipelines", .timeLimit(.minutes(5)))
 struct PipelineTests {
     @Test("A pipeline of 1,000 commands returns 1,000 replies in order in one round trip")
     func aThousandCommandsMakeOneRoundTrip() async throws {

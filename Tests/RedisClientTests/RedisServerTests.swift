@@ -3,7 +3,7 @@ import RedisClient
 import RedisTestSupport
 import Testing
 
-@Suite("The test Redis server")
+@Suite("The test Redis server", .timeLimit(.minutes(5)))
 struct RedisServerTests {
     @Test("An append-only server keeps its data across a restart on the same port")
     func appendOnlyDataSurvivesARestart() async throws {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import RedisClient
 
-@Suite("Lua scripts")
+@Suite("Lua scripts", .timeLimit(.minutes(5)))
 struct ScriptTests {
     @Test(
         "SHA-1 matches the FIPS 180 test vectors",

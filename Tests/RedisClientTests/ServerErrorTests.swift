@@ -3,7 +3,7 @@ import Testing
 
 @testable import RedisClient
 
-@Suite("Server error replies")
+@Suite("Server error replies", .timeLimit(.minutes(5)))
 struct ServerErrorTests {
     @Test("LPUSH to a string key throws wrongType naming the command and key")
     func lpushToAStringThrowsWrongType() async throws {

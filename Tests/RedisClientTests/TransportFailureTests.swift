@@ -2,7 +2,7 @@ import RedisClient
 import RedisTestSupport
 import Testing
 
-@Suite("Transport failures and reconnection")
+@Suite("Transport failures and reconnection", .timeLimit(.minutes(5)))
 struct TransportFailureTests {
     @Test("Connecting to a closed port fails quickly with connectionRefused")
     func aClosedPortRefusesQuickly() async throws {

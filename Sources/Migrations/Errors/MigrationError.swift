@@ -69,6 +69,7 @@ extension MigrationError {
             case stateStore
             case lease
             case invalidConfiguration
+            case cancelled
         }
 
         private let wrapped: Wrapped
@@ -96,6 +97,9 @@ extension MigrationError {
         public static let lease = Code(.lease)
         /// A store, lease or runner was configured with values it cannot use.
         public static let invalidConfiguration = Code(.invalidConfiguration)
+        /// The run was cancelled before its migration started (while waiting for another holder's lease,
+        /// for instance): nothing ran and nothing was recorded.
+        public static let cancelled = Code(.cancelled)
 
         /// A short, stable, kebab-case name of the code.
         public var description: String {
@@ -111,6 +115,7 @@ extension MigrationError {
             case .stateStore: "state-store"
             case .lease: "lease"
             case .invalidConfiguration: "invalid-configuration"
+            case .cancelled: "cancelled"
             }
         }
     }

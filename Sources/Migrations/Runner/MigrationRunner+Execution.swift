@@ -22,16 +22,18 @@ extension MigrationRunner {
         try claim(name, progress: progress)
         defer { unclaim(name) }
 
-        let run = RunRecord(
-            name: name,
-            startedAt: Date(),
-            triggeredBy: options.triggeredBy ?? configuration.triggeredBy,
-            host: configuration.host
-        )
+        let triggeredBy = options.triggeredBy ?? configuration.triggeredBy
         let baseContext = makeContext(migration, app: app, options: options, progress: progress, fencingToken: nil)
 
         if options.dryRun {
-            let outcome = await perform(migration, direction: direction, context: baseContext, lease: nil, options)
+            let run = RunRecord(name: name, startedAt: Date(), triggeredBy: triggeredBy, host: configuration.host)
+            let outcome = await superviseAttempt(
+                lease: nil, acquiredAt: clock.now, timeout: options.timeout, progress: progress,
+                logger: baseContext.logger
+            ) { [self] scope in
+                await performWork(migration, direction: direction, context: baseContext, scope: scope)
+            }
+            guard let outcome else { throw Self.cancelledBeforeStart(name) }
             try Self.rethrowRefusal(outcome)
             let result = run.result(outcome, dryRun: true, attempts: 0, fencingToken: nil)
             log(result, logger: baseContext.logger)
@@ -40,59 +42,78 @@ extension MigrationRunner {
 
         let hooks = migration.stateHooks
         let skipIfCompleted = direction == .up && options.skipCompleted && hooks == nil
-        let holder = LeaseHolder(
-            host: configuration.host.host, pid: configuration.host.pid, triggeredBy: run.triggeredBy)
+        let holder = LeaseHolder(host: configuration.host.host, pid: configuration.host.pid, triggeredBy: triggeredBy)
         let request = LeaseRequest(name: name, holder: holder, skipIfCompleted: skipIfCompleted)
-        let (acquisition, acquireStart) = try await acquire(request, options, baseContext)
+        let (acquisition, acquiredAt) = try await acquire(request, options, baseContext)
+        // The attempt starts now that the lease is ours, not when waiting for it began.
+        let run = RunRecord(name: name, startedAt: Date(), triggeredBy: triggeredBy, host: configuration.host)
         guard case .acquired(let lease, let completionChecked) = acquisition else {
             return run.skipped()
         }
 
-        do {
-            let context = makeContext(
-                migration, app: app, options: options, progress: progress, fencingToken: lease.fence.fencingToken)
-            let state: StoredMigrationState
-            if let known { state = known } else { state = try await stateStore.state(of: name) }
-            let completed: Bool
-            if let hooks {
-                completed = try await hooks.isCompleted(context)
-            } else if completionChecked && direction == .up {
-                completed = false
-            } else {
-                completed = try await stateStore.isCompleted(name)
+        let kept = KeptLease(lease, acquiredAt: acquiredAt)
+        let context = makeContext(
+            migration, app: app, options: options, progress: progress, fencingToken: lease.fence.fencingToken)
+        let attempt: Result<MigrationResult, any Error> = await superviseAttempt(
+            lease: kept, acquiredAt: acquiredAt, timeout: options.timeout, progress: progress, logger: context.logger
+        ) { [self] scope in
+            do {
+                let state: StoredMigrationState
+                if let known { state = known } else { state = try await stateStore.state(of: name) }
+                let completed: Bool
+                if let hooks {
+                    completed = try await hooks.isCompleted(context)
+                } else if completionChecked && direction == .up {
+                    completed = false
+                } else {
+                    completed = try await stateStore.isCompleted(name)
+                }
+                if direction == .up && completed && (options.skipCompleted || hooks != nil) {
+                    try await lease.release()
+                    return .success(run.skipped())
+                }
+                if direction == .down && !completed {
+                    throw MigrationError(
+                        .notCompleted,
+                        "migration '\(name)' has not completed, so there is nothing to roll back",
+                        migration: name
+                    )
+                }
+                guard let outcome = await performWork(migration, direction: direction, context: context, scope: scope)
+                else { throw Self.cancelledBeforeStart(name) }
+                try Self.rethrowRefusal(outcome)
+                var result = run.result(
+                    outcome, dryRun: false, attempts: (state.lastResult?.attempts ?? 0) + 1,
+                    fencingToken: lease.fence.fencingToken)
+                if direction == .down, result.status == .completed { result.status = .rolledBack }
+                result = await record(result, hooks: hooks, context: context, fence: lease.fence, lease: lease)
+                log(result, logger: context.logger)
+                return .success(result)
+            } catch {
+                try? await lease.release()
+                return .failure(error)
             }
-            if direction == .up && completed && (options.skipCompleted || hooks != nil) {
-                try await lease.release()
-                return run.skipped()
-            }
-            if direction == .down && !completed {
-                throw MigrationError(
-                    .notCompleted,
-                    "migration '\(name)' has not completed, so there is nothing to roll back",
-                    migration: name
-                )
-            }
-
-            let outcome = await perform(
-                migration, direction: direction, context: context,
-                lease: LeaseKeeping(lease: lease, acquiredAt: acquireStart), options)
-            try Self.rethrowRefusal(outcome)
-            var result = run.result(
-                outcome, dryRun: false, attempts: (state.lastResult?.attempts ?? 0) + 1,
-                fencingToken: lease.fence.fencingToken)
-            if direction == .down, result.status == .completed { result.status = .rolledBack }
-            result = await record(result, hooks: hooks, context: context, fence: lease.fence, lease: lease)
-            log(result, logger: context.logger)
-            return result
-        } catch {
-            try? await lease.release()
-            throw error
         }
+        return try attempt.get()
+    }
+
+    /// The error of a run cancelled after it took the lease but before any of its work started.
+    private static func cancelledBeforeStart(_ name: String) -> MigrationError {
+        MigrationError(
+            .cancelled, "migration '\(name)' was cancelled before it started; nothing ran and nothing was recorded",
+            migration: name)
     }
 
     // MARK: - Leases
 
+    /// How long a run waits before it says how to inspect and clear the lease it waits for.
+    static var waitAdviceDelay: Duration { .seconds(30) }
+
     /// Takes the lease, waiting for another holder as the options allow.
+    ///
+    /// Waiting is cancellable: on task cancellation it ends within the provider's wait slice (one second
+    /// at most for the bundled providers) with ``MigrationError/Code-swift.struct/cancelled``, having
+    /// released and recorded nothing.
     ///
     /// - Returns: The acquisition and the instant its successful attempt started, from which the lease's
     ///   local expiry is computed (not the start of any waiting before it).
@@ -100,38 +121,71 @@ extension MigrationRunner {
         _ request: LeaseRequest,
         _ options: MigrationRunOptions,
         _ context: MigrationContext<Context>
-    ) async throws -> (LeaseAcquisition, ContinuousClock.Instant) {
-        let deadline = options.whenHeldElsewhere.waitLimit.map { ContinuousClock.now + $0 }
-        var announced = false
+    ) async throws -> (LeaseAcquisition, Duration) {
+        let name = request.name
+        let waitStart = clock.now
+        let limit = options.whenHeldElsewhere.waitLimit
+        let deadline = limit.map { waitStart + $0 }
+        var wait: LeaseWait?
+        var advised = false
+        defer { if wait != nil { setWaiting(name, nil) } }
         while true {
+            if Task.isCancelled { throw Self.cancelledWhileWaiting(name, wait) }
             let acquisition: LeaseAcquisition
-            let attemptStart = ContinuousClock.now
+            let attemptStart = clock.now
             do {
                 acquisition = try await leaseProvider.acquire(request)
             } catch let error as MigrationError {
                 throw error
             } catch {
+                if Task.isCancelled { throw Self.cancelledWhileWaiting(name, wait) }
                 throw MigrationError(
-                    .lease, "could not take the lease of migration '\(request.name)'",
-                    migration: request.name, cause: error)
+                    .lease, "could not take the lease of migration '\(name)'", migration: name, cause: error)
             }
             guard case .heldBy(let holder) = acquisition else { return (acquisition, attemptStart) }
             let holderText = holder?.summary ?? "another process"
-            guard let deadline, ContinuousClock.now < deadline else {
+            guard let deadline, clock.now < deadline else {
                 throw MigrationError(
                     .heldElsewhere,
-                    "migration '\(request.name)' is already running: its lease is held by \(holderText)"
+                    "migration '\(name)' is already running: its lease is held by \(holderText)"
                         + (deadline == nil ? "" : " and was not released in time"),
-                    migration: request.name,
+                    migration: name,
                     holder: holder
                 )
             }
-            if !announced {
-                context.logger.info("waiting for another holder to finish", metadata: ["lease.holder": "\(holderText)"])
-                announced = true
+            if wait == nil {
+                let started = LeaseWait(holder: holder, since: Date(), limit: limit)
+                context.logger.notice(
+                    "waiting for \(started.holderSummary) to finish; waiting at most \(Self.seconds(deadline - waitStart))",
+                    metadata: ["lease.holder": "\(holderText)"])
+                wait = started
+            } else {
+                wait?.holder = holder
             }
-            try await leaseProvider.waitForRelease(of: request.name, timeout: deadline - .now)
+            setWaiting(name, wait)
+            if !advised, clock.now - waitStart >= Self.waitAdviceDelay {
+                advised = true
+                let advice =
+                    "still waiting for the lease of '\(name)', held by \(wait?.holderSummary ?? holderText); "
+                    + "if that holder is gone, `migrations leases` shows the lease and "
+                    + "`migrations unlock '\(name)'` clears it"
+                context.logger.warning("\(advice)")
+            }
+            do {
+                try await leaseProvider.waitForRelease(of: name, timeout: deadline - clock.now)
+            } catch {
+                if Task.isCancelled || error is CancellationError { throw Self.cancelledWhileWaiting(name, wait) }
+                throw error
+            }
         }
+    }
+
+    private static func cancelledWhileWaiting(_ name: String, _ wait: LeaseWait?) -> MigrationError {
+        let holder = wait.map { " for \($0.holderSummary)" } ?? ""
+        return MigrationError(
+            .cancelled,
+            "migration '\(name)' was cancelled while waiting\(holder); nothing ran and nothing was recorded",
+            migration: name, holder: wait?.holder)
     }
 
     // MARK: - Recording
@@ -190,7 +244,7 @@ extension MigrationRunner {
     private func claim(_ name: String, progress: MigrationProgress) throws(MigrationError) {
         let claimed = running.withLock { running in
             if running[name] != nil { return false }
-            running[name] = progress
+            running[name] = RunningMigration(progress: progress)
             return true
         }
         guard claimed else {
@@ -204,6 +258,10 @@ extension MigrationRunner {
 
     private func unclaim(_ name: String) {
         _ = running.withLock { $0.removeValue(forKey: name) }
+    }
+
+    private func setWaiting(_ name: String, _ wait: LeaseWait?) {
+        running.withLock { $0[name]?.leaseWait = wait }
     }
 
     private func makeContext(
@@ -242,6 +300,12 @@ extension MigrationRunner {
             logger.info("migration \(result.status.rawValue)", metadata: ["migration.duration_s": "\(duration)"])
         }
     }
+}
+
+/// A migration this runner is running: its progress, and the lease it waits for before it starts.
+struct RunningMigration: Sendable {
+    let progress: MigrationProgress
+    var leaseWait: LeaseWait?
 }
 
 /// The facts of one run that every result repeats.

@@ -18,10 +18,16 @@ import Synchronization
 /// 1. refuses a migration already running in this process (``MigrationError/Code-swift.struct/alreadyRunning``);
 /// 2. takes the migration's lease, waiting for another holder as ``MigrationRunOptions/whenHeldElsewhere`` says,
 ///    and skips it if it turns out completed;
-/// 3. runs `validate`, then `up` (or `down`), renewing the lease and logging progress meanwhile, and cancels
-///    the step at the timeout or when the lease is lost;
+/// 3. supervises the attempt from that moment until its outcome is recorded: the lease is renewed, progress
+///    logged and the timeout enforced while `validate`, then `up` (or `down`), run; the step starts only if
+///    the lease is still held; at the timeout, on a lost lease or on cancellation the running phase is
+///    cancelled, and a step that ignores cancellation keeps its renewed lease until it really returns;
 /// 4. records the result in the store (or the migration's ``Migration/stateHooks``), fenced by the lease;
 /// 5. releases the lease, on every path.
+///
+/// Waiting for another holder is cancellable: a cancelled run ends within a second with
+/// ``MigrationError/Code-swift.struct/cancelled`` and records nothing. Cancelling a run whose step is
+/// running cancels the step and records it as ``MigrationResult/Failure/cancelled``.
 ///
 /// A dry run does steps 1 and 3 only, with `dryRun == true`.
 public final class MigrationRunner<Context: Sendable>: Sendable {
@@ -35,7 +41,8 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
     public let configuration: Configuration
 
     let logger: Logger
-    let running = Mutex<[String: MigrationProgress]>([:])
+    let clock: RunnerClock
+    let running = Mutex<[String: RunningMigration]>([:])
 
     /// Creates a runner.
     ///
@@ -57,6 +64,7 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
         self.leaseProvider = leaseProvider
         self.logger = logger
         self.configuration = configuration
+        self.clock = RunnerClock(configuration.clock)
     }
 
     // MARK: - Running
@@ -121,7 +129,12 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
 
     /// The latest progress of a migration running in this process, if it is running.
     public func progress(of name: String) -> ProgressSnapshot? {
-        running.withLock { $0[name] }?.snapshot()
+        running.withLock { $0[name]?.progress }?.snapshot()
+    }
+
+    /// What a migration run by this process is waiting for, while it waits for another holder's lease.
+    public func leaseWait(of name: String) -> LeaseWait? {
+        running.withLock { $0[name]?.leaseWait }
     }
 
     /// The names of the migrations running in this process.
@@ -141,6 +154,10 @@ extension MigrationRunner {
         public var triggeredBy: String
         /// How often a running migration's progress is logged and published.
         public var progressInterval: Duration
+        /// The clock that times renewals, lease expiry, timeouts and waits; `ContinuousClock` by default.
+        ///
+        /// Tests inject a manual clock to exercise that logic without waiting real seconds.
+        public var clock: any Clock<Duration>
 
         /// Creates a configuration.
         ///
@@ -148,14 +165,17 @@ extension MigrationRunner {
         ///   - host: This process by default.
         ///   - triggeredBy: The operating-system user by default.
         ///   - progressInterval: Five seconds by default.
+        ///   - clock: `ContinuousClock` by default.
         public init(
             host: HostIdentity = .current,
             triggeredBy: String = Configuration.operatingSystemUser,
-            progressInterval: Duration = .seconds(5)
+            progressInterval: Duration = .seconds(5),
+            clock: any Clock<Duration> = ContinuousClock()
         ) {
             self.host = host
             self.triggeredBy = triggeredBy
             self.progressInterval = progressInterval
+            self.clock = clock
         }
 
         /// The user running this process, from `USER` or `LOGNAME`, or `unknown`.

@@ -9,7 +9,8 @@ extension MigrateSession {
     ///   - emptyMessage: What to say when nothing ran.
     ///   - body: What to run.
     /// - Throws: ``MigrationsCommandError`` with code ``MigrationsCommandError/Code-swift.struct/failed`` when a
-    ///   migration failed, after the results are printed; refusals as the runner throws them.
+    ///   migration failed, or ``MigrationsCommandError/Code-swift.struct/interrupted`` when one was cancelled,
+    ///   after the results are printed; refusals as the runner throws them.
     func execute(
         json: Bool,
         emptyMessage: String,
@@ -35,6 +36,10 @@ extension MigrateSession {
                 MigrationResultTable.render(results, storeDescription: storeDescription, style: .forStandardOutput()))
         }
         let failures = results.filter(\.isFailure)
+        if let cancelled = failures.first(where: { $0.failure == .cancelled }) {
+            throw MigrationsCommandError(
+                .interrupted, "migration '\(cancelled.name)' was cancelled: \(cancelled.error ?? "interrupted")")
+        }
         if let first = failures.first {
             let message =
                 failures.count == 1

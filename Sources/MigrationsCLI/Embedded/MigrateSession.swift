@@ -21,7 +21,7 @@ struct MigrateSession<App: MigrateApplication>: Sendable {
     /// Builds the logger for the options: through the console on a terminal (warning by default), else
     /// plain swift-log lines on standard error (info by default).
     static func makeLogger(_ options: MigrateStoreOptions, console: TerminalConsole?) -> Logger {
-        let level = options.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (console == nil ? .info : .warning)
+        let level = options.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (console == nil ? .info : .notice)
         var logger: Logger
         if let console {
             logger = Logger(label: App.loggerLabel) { _ in ConsoleLogHandler(console: console, logLevel: level) }

@@ -36,6 +36,7 @@ extension MigrationsCommandError {
             switch error.code {
             case .unknownMigration, .invalidName, .invalidConfiguration, .duplicateName: .usage
             case .alreadyRunning, .heldElsewhere, .rollbackNotSupported, .notCompleted, .leaseLost: .refused
+            case .cancelled: .interrupted
             default: .failed
             }
         return MigrationsCommandError(code, oneLine(error.message), cause: error)

@@ -9,6 +9,7 @@
 /// | ``Code-swift.struct/usage`` | 2 | the command line is wrong: unknown option, unknown migration, bad URL |
 /// | ``Code-swift.struct/unavailable`` | 3 | Redis cannot be reached or refused the credentials |
 /// | ``Code-swift.struct/leaseHeld`` | 4 | the lease is still held by a live holder (`migrations unlock` without `--force`) |
+/// | ``Code-swift.struct/interrupted`` | 5 | interrupted by `SIGINT`/`SIGTERM`: cancelled while waiting (nothing recorded) or while running (recorded as cancelled) |
 ///
 /// ```swift
 /// throw MigrationsCommandError(.usage, "--state-dir applies to the file store only; drop --redis-url")
@@ -46,7 +47,7 @@ extension MigrationsCommandError {
     /// The kind of a ``MigrationsCommandError``; a struct over a private enum, so codes can be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: Hashable, Sendable {
-            case failed, refused, usage, unavailable, leaseHeld
+            case failed, refused, usage, unavailable, leaseHeld, interrupted
         }
 
         private let wrapped: Wrapped
@@ -62,6 +63,8 @@ extension MigrationsCommandError {
         public static let unavailable = Code(.unavailable)
         /// A live holder still renews the lease. Exit code 4.
         public static let leaseHeld = Code(.leaseHeld)
+        /// The run was interrupted (`SIGINT`, `SIGTERM`, a graceful shutdown): exit code 5.
+        public static let interrupted = Code(.interrupted)
 
         /// The process exit code: 1, 2, 3 or 4.
         public var exitCode: Int32 {
@@ -70,6 +73,7 @@ extension MigrationsCommandError {
             case .usage: MigrationsExitCode.usage
             case .unavailable: MigrationsExitCode.unavailable
             case .leaseHeld: MigrationsExitCode.leaseHeld
+            case .interrupted: MigrationsExitCode.interrupted
             }
         }
 
@@ -81,6 +85,7 @@ extension MigrationsCommandError {
             case .usage: "usage"
             case .unavailable: "unavailable"
             case .leaseHeld: "lease-held"
+            case .interrupted: "interrupted"
             }
         }
     }
@@ -98,6 +103,9 @@ public enum MigrationsExitCode {
     public static let unavailable: Int32 = 3
     /// `migrations unlock` without `--force` found the lease still renewed by its holder.
     public static let leaseHeld: Int32 = 4
+    /// Interrupted by `SIGINT` or `SIGTERM`: a run cancelled while it waited for another holder's lease
+    /// (nothing ran, nothing was recorded), or a running migration cancelled (recorded as cancelled).
+    public static let interrupted: Int32 = 5
 
     /// The exit-code table as it appears at the end of every command's `--help`.
     public static let helpText = """
@@ -107,5 +115,7 @@ public enum MigrationsExitCode {
           2  usage error (unknown option or migration, bad value or URL, missing --yes)
           3  Redis unreachable, or it refused the credentials
           4  the lease is still held by a live holder (unlock without --force)
+          5  interrupted by SIGINT/SIGTERM (while waiting: nothing ran or was recorded;
+             while running: the migration was cancelled and recorded as cancelled)
         """
 }

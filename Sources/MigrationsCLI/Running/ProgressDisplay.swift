@@ -34,6 +34,7 @@ struct ProgressDisplay<Context: Sendable>: Sendable {
     private struct Drawn {
         var shown: Set<String> = []
         var snapshots: [String: ProgressSnapshot] = [:]
+        var waits: [String: LeaseWait] = [:]
         var reportedResults = 0
     }
 
@@ -45,13 +46,19 @@ struct ProgressDisplay<Context: Sendable>: Sendable {
             let running = Set(runner.runningMigrations)
             reportResults(&drawn, stillRunning: running)
             for name in running {
-                if let snapshot = runner.progress(of: name) { drawn.snapshots[name] = snapshot }
+                drawn.waits[name] = runner.leaseWait(of: name)
+                if drawn.waits[name] == nil, let snapshot = runner.progress(of: name) {
+                    drawn.snapshots[name] = snapshot
+                }
             }
             drawn.shown = running
             let width = console.columns
             console.setStatus(
                 drawn.shown.sorted().map { name in
-                    ProgressBar.line(
+                    if let wait = drawn.waits[name] {
+                        return ProgressBar.waitingLine(name: name, wait: wait, nameWidth: nameWidth)
+                    }
+                    return ProgressBar.line(
                         name: name, snapshot: drawn.snapshots[name], nameWidth: nameWidth, width: width,
                         style: console.style)
                 })
@@ -77,9 +84,11 @@ struct ProgressDisplay<Context: Sendable>: Sendable {
             if recorder.result(for: name) == nil {
                 console.print(
                     ProgressBar.finishedLine(
-                        name: name, snapshot: drawn.snapshots[name], result: nil, style: console.style) + "\n")
+                        name: name, snapshot: drawn.snapshots[name], result: nil,
+                        wasWaiting: drawn.waits[name] != nil, style: console.style) + "\n")
             }
             drawn.snapshots[name] = nil
+            drawn.waits[name] = nil
         }
     }
 }

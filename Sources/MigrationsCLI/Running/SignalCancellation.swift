@@ -1,29 +1,12 @@
-import Dispatch
-import Synchronization
+import Foundation
+import UnixSignals
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// Turns the first `SIGINT` or `SIGTERM` into task cancellation, so a running migration stops cleanly:
-/// the runner records it as cancelled and releases its lease. A second signal exits at once.
+/// Turns the first `SIGINT` or `SIGTERM` into task cancellation, so a run stops cleanly: a waiting run
+/// gives up without recording anything, a running migration is cancelled, recorded as cancelled and its
+/// lease released. A second signal exits at once with 128 + the signal's number.
+///
+/// Signals come from service-lifecycle's `UnixSignalsSequence`, not from hand-installed handlers.
 enum SignalCancellation {
-    /// Counts the signals received.
-    private final class Counter: Sendable {
-        let count = Mutex(0)
-
-        func increment() -> Int {
-            count.withLock { count in
-                count += 1
-                return count
-            }
-        }
-    }
-
     /// Runs `body`, cancelling it on the first `SIGINT` or `SIGTERM`.
     ///
     /// - Parameters:
@@ -33,32 +16,30 @@ enum SignalCancellation {
         onSignal: @escaping @Sendable (String) -> Void,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        let (signals, continuation) = AsyncStream<Int32>.makeStream()
-        let counter = Counter()
-        let queue = DispatchQueue(label: "migrations.signals")
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler {
-                if counter.increment() > 1 { exit(128 + number) }
-                continuation.yield(number)
-            }
-            source.resume()
-            return source
-        }
-        defer {
-            for source in sources { source.cancel() }
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
-            continuation.finish()
-        }
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        let (stop, stopping) = AsyncStream<Void>.makeStream()
         return try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask { try await body() }
             group.addTask {
-                for await number in signals {
-                    onSignal(
-                        "received signal \(number); stopping the running migration (send it again to exit at once)")
+                try await withThrowingTaskGroup(of: Value?.self) { work in
+                    work.addTask { try await body() }
+                    work.addTask {
+                        for await _ in stop { return nil }
+                        return nil
+                    }
+                    while let next = try await work.next() {
+                        work.cancelAll()
+                        if let value = next { return value }
+                    }
                     return nil
+                }
+            }
+            group.addTask {
+                var received = 0
+                for await signal in signals {
+                    received += 1
+                    if received > 1 { exit(128 + signal.rawValue) }
+                    onSignal("received \(signal); stopping the run (send it again to exit at once)")
+                    stopping.yield()
                 }
                 return nil
             }

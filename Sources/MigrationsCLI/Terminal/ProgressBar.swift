@@ -30,6 +30,18 @@ enum ProgressBar {
             "\(shownName)  \(bar(snapshot.flatMap(\.fraction), cells: cells, started: snapshot != nil, style: style))  \(stats)"
     }
 
+    /// The live line of a migration waiting for another holder's lease, instead of an empty bar:
+    /// `name  waiting for web-2 pid 4242 (deploy-9), since …, lease TTL 9.5 s left`.
+    ///
+    /// - Parameters:
+    ///   - name: The migration.
+    ///   - wait: What it waits for.
+    ///   - nameWidth: The width of the name column.
+    static func waitingLine(name: String, wait: LeaseWait, nameWidth: Int) -> String {
+        let shownName = name.count >= nameWidth ? name : name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+        return "\(shownName)  waiting for \(wait.holderSummary)"
+    }
+
     /// `45.0%  2250/5000  1200.0/s  ETA 2s`, or `2250 done  1200.0/s  3s` without a total.
     static func statistics(_ snapshot: ProgressSnapshot?) -> String {
         guard let snapshot else { return "starting" }
@@ -67,8 +79,10 @@ enum ProgressBar {
     ///   - snapshot: Its last progress reading, if any.
     ///   - result: Its recorded result, when the store recorded one.
     ///   - style: Colours for the mark.
+    ///   - wasWaiting: Whether it was last seen waiting for another holder's lease.
     static func finishedLine(
-        name: String, snapshot: ProgressSnapshot?, result: MigrationResult?, style: TerminalStyle
+        name: String, snapshot: ProgressSnapshot?, result: MigrationResult?, wasWaiting: Bool = false,
+        style: TerminalStyle
     ) -> String {
         var items = ""
         if let snapshot, snapshot.completed > 0 || snapshot.total > 0 {
@@ -76,6 +90,9 @@ enum ProgressBar {
             items = "  \(count) items"
         }
         guard let result else {
+            if wasWaiting {
+                return style.apply(.yellow, "■") + " \(name)  stopped while waiting for the lease; nothing ran"
+            }
             let elapsed = snapshot.map { " in " + DisplayFormat.duration($0.elapsedSeconds) } ?? ""
             return style.apply(.dim, "•") + " \(name)  finished\(items)\(elapsed)"
         }
