@@ -118,14 +118,16 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
         for attempt in 0..<3 {
             if attempt > 0 { try await Task.sleep(for: timeToLive / 6) }
             do {
-                let reply = try await commands.send(["GET", keys.lease(name)])
+                let reply = try await RedisRestartRetry(window: restartRetryWindow).run(.read) {
+                    try await commands.send(["GET", keys.lease(name)])
+                }
                 guard let value = reply.bytes.flatMap(RedisLeaseValue.decode) else { return .heldBy(nil) }
                 if value.token == token {
                     return .acquired(
                         lease(name: name, token: token, fencingToken: value.fencingToken), completionChecked: false)
                 }
                 return .heldBy(value.holder(ttlLeftMilliseconds: nil))
-            } catch {
+            } catch let error as RedisError {
                 lastError = error
             }
         }

@@ -54,7 +54,7 @@ public final class RedisStateStore: MigrationStateStore {
             commands.append(["GET", keys.progress(name)])
         }
         let replies = try await read("read the state of \(names.count) migrations") {
-            try await connection.pipeline(commands)
+            try Self.failingOnServerState(try await connection.pipeline(commands))
         }
         var states: [String: StoredMigrationState] = [:]
         states.reserveCapacity(names.count)
@@ -194,6 +194,17 @@ public final class RedisStateStore: MigrationStateStore {
                 throw RedisStateStore.storeError("could not \(what) of migration '\(name)'", name: name, error)
             }
         }
+    }
+
+    /// Throws the first error reply that is about the server, not the data: inside a pipeline, `LOADING`,
+    /// `NOAUTH`, `MASTERDOWN` and the like come back as replies, and must fail the read (and be retried
+    /// where that helps) rather than be reported as foreign data under a key. Only `WRONGTYPE` is about a key.
+    static func failingOnServerState(_ replies: [RedisReply]) throws(RedisError) -> [RedisReply] {
+        for reply in replies where reply.errorMessage != nil {
+            let error = RedisError.serverReply(reply, command: "reading migration state")
+            if error.code != .wrongType { throw error }
+        }
+        return replies
     }
 
     /// Runs a read, riding out a restart (see ``RedisRestartRetry``).

@@ -17,6 +17,23 @@ extension RedisError {
         )
     }
 
+    /// The error for an error reply found inside a pipeline's replies, classified like the one `send` throws.
+    ///
+    /// Pipelines return error replies in place, so that one failing command does not hide the others'
+    /// replies; use this to turn one into a ``RedisError`` when it is about the server (`LOADING`, `NOAUTH`)
+    /// rather than about one key (`WRONGTYPE`).
+    ///
+    /// - Parameters:
+    ///   - reply: An ``RedisReply/error(_:)`` reply; any other reply gives ``Code-swift.struct/unexpectedReply``.
+    ///   - command: What was sent, for the message, such as `GET migration:a:completed`.
+    /// - Returns: The classified error.
+    public static func serverReply(_ reply: RedisReply, command: String?) -> RedisError {
+        guard case .error(let message) = reply else {
+            return .unexpectedReply(reply, expected: "an error reply", command: command)
+        }
+        return RedisError(serverReply: message, command: command)
+    }
+
     /// Maps the first word of an error reply to a ``Code``.
     static func classify(serverReply message: String) -> Code {
         let prefix = message.prefix { $0 != " " }

@@ -132,7 +132,7 @@ struct RedisLeaseTests {
         let app = CountingApp(redis: try await server.connect())
         async let result = runner.run("p", context: app)
         var stored = try await backend.stateStore.state(of: "p")
-        for _ in 0..<100 where stored.progress == nil {
+        for _ in 0..<250 where stored.progress?.completed != 4 {
             try await Task.sleep(for: .milliseconds(20))
             stored = try await backend.stateStore.state(of: "p")
         }

@@ -165,6 +165,41 @@ struct RedisStateStoreTests {
         #expect(try await harness.app.count("r-0") == 1)
     }
 
+    @Test("reads and acquiring ride out a server that is still loading its data set after a restart")
+    func loadingServerIsRiddenOut() async throws {
+        var options = RedisServer.Options()
+        // 100 µs a key, answering LOADING while at it: 20,000 keys load for about 2 s after each restart.
+        options.extraConfig = ["key-load-delay 100", "loading-process-events-interval-bytes 1024"]
+        let names = (0..<4).map { "l-\($0)" }
+        let harness = try await RedisHarness.start(names.map { countingMigration($0) }, serverOptions: options)
+        _ = try await harness.runner.run("l-0", context: harness.app)
+        let filler = try await harness.server.connect()
+        for batch in 0..<20 {
+            _ = try await filler.pipeline((0..<1000).map { ["SET", "filler:\(batch):\($0)", "x"] })
+        }
+        try await harness.server.command("SAVE")
+        try await harness.server.restart()
+        let loading = await #expect(throws: RedisError.self) { try await harness.server.command("GET", "filler:0:0") }
+        #expect(loading?.code == .loading, "the server was not loading after the restart: \(String(describing: loading))")
+
+        let states = try await harness.backend.stateStore.states(for: names)
+        #expect(states["l-0"]?.isCompleted == true, "\(String(describing: states["l-0"]))")
+
+        try await harness.server.restart()
+        let request = LeaseRequest(
+            name: "l-1", holder: LeaseHolder(host: "h", pid: 1, triggeredBy: "tests"), skipIfCompleted: true)
+        try await harness.backend.connection.reconnect()  // connecting works while the server loads
+        guard case .acquired(let lease, _) = try await harness.backend.leaseProvider.acquire(request) else {
+            Issue.record("not acquired after the restart")
+            return
+        }
+        try await lease.release()
+        try await harness.app.redis.reconnect()
+        let results = try await harness.runner.runPending(context: harness.app)
+        #expect(results.map(\.status) == [.completed, .completed, .completed], "\(results)")
+        #expect(try await harness.app.count("l-0") == 1)
+    }
+
     @Test("a wrong password and an unreachable port are clear errors in bounded time, with no password")
     func connectionFailuresAreClear() async throws {
         var options = RedisServer.Options()

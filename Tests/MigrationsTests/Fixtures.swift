@@ -48,7 +48,8 @@ struct TestHarness {
         _ migrations: [any Migration<TestApp>],
         store: any MigrationStateStore = InMemoryStateStore(),
         leaseProvider: any MigrationLeaseProvider = InProcessLeaseProvider(),
-        progressInterval: Duration = .seconds(5)
+        progressInterval: Duration = .seconds(5),
+        clock: any Clock<Duration> = ContinuousClock()
     ) throws {
         self.store = store
         let handler = logs
@@ -58,7 +59,7 @@ struct TestHarness {
             stateStore: store,
             leaseProvider: leaseProvider,
             logger: logger,
-            configuration: .init(triggeredBy: "tests", progressInterval: progressInterval)
+            configuration: .init(triggeredBy: "tests", progressInterval: progressInterval, clock: clock)
         )
     }
 }
@@ -87,4 +88,21 @@ func holdLease(
 struct TestSetupError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
+}
+
+/// Polls `condition` every 2 ms until it holds, for at most `limit` of real time.
+///
+/// - Throws: ``PollTimeout`` when it never held: every wait in these tests is bounded.
+func pollUntil(limit: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw PollTimeout(limit: limit) }
+        try await Task.sleep(for: .milliseconds(2))
+    }
+}
+
+/// A bounded wait that ran out.
+struct PollTimeout: Error, CustomStringConvertible {
+    let limit: Duration
+    var description: String { "the condition did not hold within \(limit)" }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Migrations
+import MigrationsTestSupport
 import Synchronization
 import Testing
 
@@ -52,17 +53,23 @@ struct RunnerTests {
     @Test("a timeout cancels up and records a timeout failure")
     func timeoutCancelsAndRecords() async throws {
         let cancelled = Flag()
-        let harness = try TestHarness([
-            counting("slow") { _ in
-                do { try await Task.sleep(for: .seconds(30)) } catch { cancelled.set() }
-            }
-        ])
-        let result = try await harness.runner.run(
-            "slow", context: harness.app, options: .init(timeout: .milliseconds(100)))
+        let clock = ManualClock()
+        let harness = try TestHarness(
+            [
+                counting("slow") { _ in
+                    do { try await Task.sleep(for: .seconds(30)) } catch { cancelled.set() }
+                }
+            ], clock: clock)
+        async let running = harness.runner.run("slow", context: harness.app, options: .init(timeout: .seconds(60)))
+        try await pollUntil { harness.app.count("slow.up") == 1 }
+        #expect(!cancelled.isSet, "cancelled before the clock reached the timeout")
+        clock.advance(by: .seconds(60))
+        let result = try await running
         #expect(result.status == .failed)
         #expect(result.failure == .timeout)
         #expect(result.duration < 10)
         #expect(cancelled.isSet)
+        #expect(result.error?.contains("ignored cancellation") == false, "\(result.error ?? "")")
         let state = try await harness.store.state(of: "slow")
         #expect(state.isCompleted == false)
         #expect(state.lastError?.contains("did not finish within") == true)
@@ -227,6 +234,29 @@ struct RunnerTests {
         #expect(try await harness.store.state(of: "hangs").lastError?.contains("cancelled") == true)
         let again = try await harness.runner.run("fails", context: harness.app)
         #expect(again.status == .failed)
+    }
+
+    @Test("a step that ignores cancellation after the timeout keeps the lease until it returns, and says so")
+    func stubbornStepKeepsTheLease() async throws {
+        let clock = ManualClock()
+        let sawCancellation = Flag()
+        let leases = InProcessLeaseProvider()
+        let stubborn = counting("stubborn") { _ in
+            while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+            sawCancellation.set()
+            let end = ContinuousClock.now + .milliseconds(400)
+            while ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(5)) }
+        }
+        let harness = try TestHarness([stubborn], leaseProvider: leases, clock: clock)
+        async let running = harness.runner.run("stubborn", context: harness.app, options: .init(timeout: .seconds(1)))
+        try await pollUntil { harness.app.count("stubborn.up") == 1 }
+        clock.advance(by: .seconds(1))
+        try await pollUntil { sawCancellation.isSet }
+        #expect(leases.holder(of: "stubborn") != nil, "the lease was released while the step still ran")
+        let result = try await running
+        #expect(result.failure == .timeout)
+        #expect(result.error?.contains("the step ignored cancellation for") == true, "\(result.error ?? "")")
+        #expect(leases.holder(of: "stubborn") == nil)
     }
 
     @Test("a run cancelled before its step starts throws cancelled, records nothing and frees the lease")

@@ -60,7 +60,6 @@ struct AttemptScope: Sendable {
     /// the phase then reports how long it ignored it.
     func interruptibly<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) async -> Phase<Value> {
         if let reason = interruption.reason { return Phase(result: nil, interruption: reason) }
-        let clock = self.clock
         let interruption = self.interruption
         return await withTaskGroup(of: Event<Value>.self) { group in
             group.addTask {
@@ -72,7 +71,8 @@ struct AttemptScope: Sendable {
             }
             group.addTask { .interrupted(await interruption.wait()) }
             var phase = Phase<Value>(result: nil, interruption: nil)
-            var interruptedAt: Duration?
+            // Real time, not the injected clock: how long the work really ran on is what operators need.
+            var interruptedAt: ContinuousClock.Instant?
             while let event = await group.next() {
                 switch event {
                 case .finished(let result):
@@ -80,14 +80,14 @@ struct AttemptScope: Sendable {
                     group.cancelAll()
                 case .interrupted(let reason?):
                     phase.interruption = reason
-                    interruptedAt = clock.now
+                    interruptedAt = .now
                     group.cancelAll()
                 case .interrupted(nil):
                     break
                 }
             }
             if let interruptedAt {
-                let ranOn = clock.now - interruptedAt
+                let ranOn = ContinuousClock.now - interruptedAt
                 if ranOn > Self.cooperativeGrace { phase.ignoredCancellation = ranOn }
             }
             return phase
