@@ -12,7 +12,7 @@ RUN swift build -c release --product example-service \
     && cp -R "$bin"/*.resources /out/
 
 FROM swift:6.2-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libhiredis0.14 libsqlite3-0 \
+RUN apt-get update && apt-get install -y --no-install-recommends libhiredis0.14 libsqlite3-0 curl \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/ /app/
 ENV PATH=/app:$PATH

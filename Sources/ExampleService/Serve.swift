@@ -9,11 +9,14 @@ import MigrationsHTTP
 import MigrationsRedis
 import ServiceLifecycle
 
-/// `example-service serve`: runs pending migrations, then accepts HTTP traffic.
+/// `example-service serve`: runs pending migrations at start-up, beside an HTTP server that answers
+/// liveness at once and readiness once the migrations finished.
 ///
-/// Start-up runs every pending migration before the server accepts a request, waiting for another
-/// replica that holds a migration's lease instead of failing; a migration that fails stops the start-up
-/// with a non-zero exit. SIGTERM or SIGINT shut down gracefully: a running migration is cancelled, its
+/// `/health/live` answers 200 as soon as the process listens, so an orchestrator's liveness probe does
+/// not kill a replica that waits for another replica's migration; `/health/ready` (and `/health`)
+/// answer 503 until every pending migration has run, then 200. Start-up waits for another replica that
+/// holds a migration's lease instead of failing; a migration that fails stops the service with a
+/// non-zero exit. SIGTERM or SIGINT shut down gracefully: a running migration is cancelled, its
 /// cancellation recorded and its lease released; a replica still waiting for another replica's lease stops
 /// waiting at once and records nothing. Either way the process exits with code 5 (interrupted).
 struct Serve: AsyncParsableCommand {
@@ -65,20 +68,29 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(triggeredBy: replica, progressInterval: .seconds(1))
         )
 
-        var app = Application(
-            router: Self.router(runner: runner, services: services, logger: logger),
+        let readiness = Readiness()
+        let app = Application(
+            router: Self.router(runner: runner, services: services, readiness: readiness, logger: logger),
             configuration: .init(address: .hostname(host, port: port), serverName: "example-service"),
             onServerRunning: { channel in
-                logger.info("accepting traffic", metadata: ["port": "\(channel.localAddress?.port ?? 0)"])
+                logger.info(
+                    "listening (live; ready once the start-up migrations finish)",
+                    metadata: ["port": "\(channel.localAddress?.port ?? 0)"])
             },
             logger: logger
         )
-        let wait = Duration.milliseconds(Int64(leaseWait * 1000))
-        app.beforeServerStarts {
-            try await Self.runPendingMigrations(runner, services: services, wait: wait, logger: logger)
+        let migrations = StartupMigrations(
+            runner: runner, services: services, wait: .milliseconds(Int64(leaseWait * 1000)), readiness: readiness,
+            logger: logger)
+        logger.notice("state: \(backend.description)", metadata: ["replica": "\(replica)"])
+        if backend.usesFiles {
+            let warning =
+                "the file store keeps migrations exactly-once only among replicas on this machine that share its "
+                + "directory; replicas on other machines would each run every migration: set REDIS_URL for a fleet"
+            logger.warning("\(warning)")
         }
-        logger.info("starting", metadata: ["state": "\(backend.description)", "replica": "\(replica)"])
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(
+            services: [app, migrations], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 
@@ -88,39 +100,30 @@ struct Serve: AsyncParsableCommand {
         return logger
     }
 
-    /// Runs every pending migration, cancelled by a graceful shutdown; throws when one failed.
-    static func runPendingMigrations(
-        _ runner: MigrationRunner<ExampleServices>,
-        services: ExampleServices,
-        wait: Duration,
-        logger: Logger
-    ) async throws {
-        let results = try await cancelWhenGracefulShutdown {
-            try await runner.runPending(
-                context: services, options: MigrationRunOptions(whenHeldElsewhere: .wait(timeout: wait)))
-        }
-        let summary = Dictionary(grouping: results, by: \.status.rawValue).mapValues(\.count)
-        logger.info("migrations done at start-up", metadata: ["results": "\(summary)"])
-        if let cancelled = results.first(where: { $0.failure == .cancelled }) {
-            throw MigrationsCommandError(
-                .interrupted,
-                "migration '\(cancelled.name)' was cancelled at start-up by the shutdown: \(cancelled.error ?? ""); not serving")
-        }
-        if let failed = results.first(where: \.isFailure) {
-            throw ExampleError(
-                "migration '\(failed.name)' failed at start-up: \(failed.error ?? "no message"); not serving")
-        }
-    }
-
-    /// `/health`, and `/migrations` behind a bearer token from `MIGRATIONS_API_TOKEN`.
+    /// `/health/live` (up as soon as the process listens), `/health/ready` and `/health` (200 once the
+    /// start-up migrations finished, 503 before), and `/migrations` behind a bearer token from
+    /// `MIGRATIONS_API_TOKEN`.
     static func router(
         runner: MigrationRunner<ExampleServices>,
         services: ExampleServices,
+        readiness: Readiness,
         logger: Logger
     ) -> Router<BasicAuthRequestContext<MigrationsCaller>> {
         typealias Context = BasicAuthRequestContext<MigrationsCaller>
         let router = Router(context: Context.self)
-        router.get("health") { _, _ in "ok" }
+        router.get("health/live") { _, _ in "live" }
+        let ready: @Sendable (Request, Context) async throws -> Response = { _, _ in
+            guard readiness.isReady else {
+                return Response(
+                    status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "start-up migrations are still running\n")))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+        }
+        router.get("health/ready", use: ready)
+        router.get("health", use: ready)
         var tokens: [String: MigrationsCaller] = [:]
         if let token = ProcessInfo.processInfo.environment["MIGRATIONS_API_TOKEN"], !token.isEmpty {
             tokens[token] = MigrationsCaller(name: "api-token")

@@ -8,9 +8,10 @@ enum ConfirmationPrompt {
         StandardStreams.isTerminal(0)
     }
 
-    /// Prints the question on standard error and reads the answer; only `y` or `yes` confirms.
+    /// Prints the question on standard error, escaped for the terminal, and reads the answer; only `y` or
+    /// `yes` confirms.
     static func confirm(_ question: String) -> Bool {
-        StandardStreams.writeError(question + " [y/N] ")
+        StandardStreams.writeError(TerminalText.escaping(question) + " [y/N] ")
         guard let answer = readLine() else { return false }
         return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }

@@ -35,7 +35,7 @@ struct LeasesCommand: AsyncParsableCommand {
                 return
             }
             guard !rows.isEmpty else {
-                StandardStreams.writeOutput("No live leases \(redis.place(target)).\n")
+                StandardStreams.writeOutputLine("No live leases \(redis.place(target)).")
                 return
             }
             StandardStreams.writeOutput(Self.render(rows, style: .forStandardOutput()))

@@ -59,9 +59,9 @@ struct ResetCommand: AsyncParsableCommand {
                 }
             }
             if let lease = details.lease, !json {
-                StandardStreams.writeError(
+                StandardStreams.writeErrorLine(
                     "note: '\(name)' is running now (held by \(lease.holder.host) pid \(lease.holder.pid)); "
-                        + "it will be marked completed again if that run succeeds\n")
+                        + "it will be marked completed again if that run succeeds")
             }
             let cleared = try await inspector.reset(name)
             return MigrationOperatorActionReport(
@@ -74,7 +74,8 @@ struct ResetCommand: AsyncParsableCommand {
         if json {
             try JSONOutput.write(report)
         } else {
-            StandardStreams.writeOutput(report.message.prefix(1).uppercased() + report.message.dropFirst() + ".\n")
+            let sentence: String = report.message.prefix(1).uppercased() + report.message.dropFirst() + "."
+            StandardStreams.writeOutputLine(sentence)
         }
     }
 }

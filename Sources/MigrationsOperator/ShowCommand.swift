@@ -58,6 +58,9 @@ struct ShowCommand: AsyncParsableCommand {
     }
 
     /// The human form: a field list, the result JSON, then the keys.
+    ///
+    /// The tables escape their cells; the result JSON, whose encoder leaves C1 controls and bidirectional
+    /// overrides as they are, is escaped line by line.
     static func render(_ report: MigrationDetailsReport, style: TerminalStyle) throws -> String {
         var fields = TextTable(headers: ["FIELD", "VALUE"])
         fields.append(["name", TextTable.Cell(report.name)])
@@ -82,7 +85,8 @@ struct ShowCommand: AsyncParsableCommand {
         if let problem = report.problem { fields.append(["problem", TextTable.Cell(problem, .magenta)]) }
         var output = fields.render(style: style)
         if let result = report.result {
-            output += "\n" + style.apply(.bold, "RESULT") + "\n" + (try JSONOutput.encode(result)) + "\n"
+            let resultJSON = try TerminalText.escapingLines(JSONOutput.encode(result))
+            output += "\n" + style.apply(.bold, "RESULT") + "\n" + resultJSON + "\n"
         }
         var keys = TextTable(headers: ["KEY", "TYPE", "TTL"])
         for key in report.keys {

@@ -38,16 +38,16 @@ struct StatusCommand: AsyncParsableCommand {
                 return
             }
             guard !rows.isEmpty else {
-                StandardStreams.writeOutput("No migrations found \(redis.place(target)).\n")
+                StandardStreams.writeOutputLine("No migrations found \(redis.place(target)).")
                 return
             }
             let counts = MigrationStatus.State.allCases.compactMap { state in
                 let count = rows.filter { $0.state == state }.count
                 return count == 0 ? nil : "\(count) \(state.rawValue)"
             }
-            StandardStreams.writeOutput(
-                MigrationStatusTable.render(rows, style: .forStandardOutput()) + "\n"
-                    + "\(rows.count) migrations \(redis.place(target)): \(counts.joined(separator: ", "))\n")
+            StandardStreams.writeOutput(MigrationStatusTable.render(rows, style: .forStandardOutput()) + "\n")
+            StandardStreams.writeOutputLine(
+                "\(rows.count) migrations \(redis.place(target)): \(counts.joined(separator: ", "))")
         }
     }
 }

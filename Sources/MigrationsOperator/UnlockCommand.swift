@@ -46,7 +46,7 @@ struct UnlockCommand: AsyncParsableCommand {
                 throw MigrationsCommandError(
                     .refused, "no lease is held on migration '\(name)' \(redis.place(target)); nothing to unlock")
             }
-            if !json { StandardStreams.writeOutput(Self.describe(lease) + "\n") }
+            if !json { StandardStreams.writeOutputLine(Self.describe(lease)) }
             if force {
                 let cleared = try await inspector.forceUnlock(name)
                 let fence = try await inspector.details(of: name).fence
@@ -87,7 +87,8 @@ struct UnlockCommand: AsyncParsableCommand {
         if json {
             try JSONOutput.write(report)
         } else {
-            StandardStreams.writeOutput(report.message.prefix(1).uppercased() + report.message.dropFirst() + ".\n")
+            let sentence: String = report.message.prefix(1).uppercased() + report.message.dropFirst() + "."
+            StandardStreams.writeOutputLine(sentence)
         }
     }
 

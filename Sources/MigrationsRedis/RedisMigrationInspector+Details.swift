@@ -67,8 +67,8 @@ extension RedisMigrationInspector {
     /// - Throws: `RedisError` when Redis cannot be reached.
     public func details(of name: String) async throws -> RedisMigrationDetails {
         let allKeys = RedisMigrationKeys.suffixes.map { (suffix: $0, key: "\(keys.prefix):\(name):\($0)") }
-        let replies = try await connection.pipeline(
-            allKeys.flatMap { [["TYPE", $0.key], ["GET", $0.key], ["PTTL", $0.key]] })
+        let replies = try RedisStateStore.failingOnServerState(
+            try await connection.pipeline(allKeys.flatMap { [["TYPE", $0.key], ["GET", $0.key], ["PTTL", $0.key]] }))
         var readings: [RedisKeyReading] = []
         var gets: [String: RedisReply] = [:]
         var ttls: [String: RedisReply] = [:]
@@ -89,7 +89,7 @@ extension RedisMigrationInspector {
             name,
             [
                 gets["completed"] ?? .null, gets["result"] ?? .null, gets["error"] ?? .null, gets["lease"] ?? .null,
-                ttls["lease"] ?? .null, gets["progress"] ?? .null,
+                ttls["lease"] ?? .null, gets["progress"] ?? .null, gets["failure"] ?? .null,
             ])
         let lease = gets["lease"]?.bytes.flatMap(RedisLeaseValue.decode).map { value in
             RedisLeaseInspection(
@@ -99,16 +99,17 @@ extension RedisMigrationInspector {
         return RedisMigrationDetails(name: name, state: state, lease: lease, fence: fence, keys: readings)
     }
 
-    /// Deletes a migration's completion marker and last error, so it runs again; `:result` stays as
-    /// history and a held lease is left alone.
+    /// Deletes a migration's completion marker, last error and failure record, so it runs again;
+    /// `:result` stays as history and a held lease is left alone.
     ///
     /// - Parameter name: The migration.
     /// - Returns: The keys that existed and were deleted.
     /// - Throws: `RedisError` when Redis cannot be reached.
     @discardableResult
     public func reset(_ name: String) async throws -> [String] {
-        let targets = [keys.completed(name), keys.error(name)]
-        let replies = try await connection.pipeline(targets.map { ["DEL", $0] })
+        let targets = [keys.completed(name), keys.error(name), keys.failure(name)]
+        let replies = try RedisStateStore.failingOnServerState(
+            try await connection.pipeline(targets.map { ["DEL", $0] }))
         return zip(targets, replies).compactMap { key, reply in reply.int == 1 ? key : nil }
     }
 }

@@ -45,6 +45,41 @@ public struct RedisLeaseInspection: Sendable, Equatable {
     }
 }
 
+/// A `:lease` key whose value is not a lease value of ours: garbage, or another tool's JSON. It still
+/// blocks every run of its migration until it expires or is cleared.
+public struct RedisForeignLease: Sendable, Equatable {
+    /// The migration the key is on.
+    public var name: String
+    /// The key.
+    public var key: String
+    /// The stored value, byte for byte: what ``RedisMigrationInspector/forceUnlock(_:expecting:)`` compares.
+    public var raw: [UInt8]
+    /// Milliseconds until the key expires; `nil` when it has no expiry.
+    public var ttlLeftMilliseconds: Int64?
+
+    /// Creates a description of a foreign lease value.
+    ///
+    /// - Parameters:
+    ///   - name: The migration.
+    ///   - key: The `:lease` key.
+    ///   - raw: The value.
+    ///   - ttlLeftMilliseconds: The TTL left, if any.
+    public init(name: String, key: String, raw: [UInt8], ttlLeftMilliseconds: Int64?) {
+        self.name = name
+        self.key = key
+        self.raw = raw
+        self.ttlLeftMilliseconds = ttlLeftMilliseconds
+    }
+
+    /// The value as text for a person: invalid UTF-8 replaced, cut to `limit` characters with `…`.
+    ///
+    /// - Parameter limit: The most characters shown.
+    public func preview(limit: Int = 80) -> String {
+        let text = String(decoding: raw, as: UTF8.self)
+        return text.count > limit ? String(text.prefix(limit)) + "…" : text
+    }
+}
+
 // MARK: - Reading leases
 
 extension RedisMigrationInspector {
@@ -55,26 +90,64 @@ extension RedisMigrationInspector {
     ///
     /// - Throws: `RedisError` when Redis cannot be reached.
     public func leases() async throws -> [RedisLeaseInspection] {
+        try await allLeases().leases
+    }
+
+    /// Every `:lease` key under the prefix whose value is not a lease value of ours, sorted by name.
+    ///
+    /// - Throws: `RedisError` when Redis cannot be reached or refuses the commands.
+    public func foreignLeases() async throws -> [RedisForeignLease] {
+        try await allLeases().foreign
+    }
+
+    /// Every `:lease` key, split into ours and foreign ones; one `SCAN` pass, then pipelined reads.
+    public func allLeases() async throws -> (leases: [RedisLeaseInspection], foreign: [RedisForeignLease]) {
         var names: Set<String> = []
         try await scan(matching: keys.scanPattern(suffix: "lease")) { key in
             if let (name, suffix) = keys.migrationName(fromKey: key), suffix == "lease" { names.insert(name) }
         }
         let sorted = names.sorted()
         var leases: [RedisLeaseInspection] = []
+        var foreign: [RedisForeignLease] = []
         var start = 0
         while start < sorted.count {
             let batch = Array(sorted[start..<min(sorted.count, start + batchSize)])
-            let replies = try await connection.pipeline(
-                batch.flatMap { [["GET", keys.lease($0)], ["PTTL", keys.lease($0)]] })
+            let replies = try RedisStateStore.failingOnServerState(
+                try await connection.pipeline(batch.flatMap { [["GET", keys.lease($0)], ["PTTL", keys.lease($0)]] }))
             for (index, name) in batch.enumerated() {
-                guard let value = replies[index * 2].bytes.flatMap(RedisLeaseValue.decode) else { continue }
-                leases.append(
-                    RedisLeaseInspection(name: name, value: value, ttlLeftMilliseconds: ttlLeft(replies[index * 2 + 1]))
-                )
+                let ttl = ttlLeft(replies[index * 2 + 1])
+                switch replies[index * 2] {
+                case .bulk(let bytes):
+                    if let value = RedisLeaseValue.decode(bytes) {
+                        leases.append(RedisLeaseInspection(name: name, value: value, ttlLeftMilliseconds: ttl))
+                    } else {
+                        foreign.append(
+                            RedisForeignLease(name: name, key: keys.lease(name), raw: bytes, ttlLeftMilliseconds: ttl))
+                    }
+                case .error(let message):
+                    let shown = Array("(not a string: \(message.prefix { $0 != " " }))".utf8)
+                    foreign.append(
+                        RedisForeignLease(name: name, key: keys.lease(name), raw: shown, ttlLeftMilliseconds: ttl))
+                default:
+                    continue
+                }
             }
             start += batchSize
         }
-        return leases
+        return (leases, foreign)
+    }
+
+    /// The `:lease` key of one migration when it holds a value that is not ours.
+    ///
+    /// - Parameter name: The migration.
+    /// - Returns: The foreign value, or `nil` when there is no lease or it is one of ours.
+    /// - Throws: `RedisError` when Redis cannot be reached or refuses the commands.
+    public func foreignLease(of name: String) async throws -> RedisForeignLease? {
+        let key = keys.lease(name)
+        let replies = try RedisStateStore.failingOnServerState(
+            try await connection.pipeline([["GET", key], ["PTTL", key]]))
+        guard case .bulk(let bytes) = replies[0], RedisLeaseValue.decode(bytes) == nil else { return nil }
+        return RedisForeignLease(name: name, key: key, raw: bytes, ttlLeftMilliseconds: ttlLeft(replies[1]))
     }
 
     /// The lease on one migration, if there is one.
@@ -85,7 +158,8 @@ extension RedisMigrationInspector {
     ///   data that is not a lease value; `RedisError` when Redis cannot be reached.
     public func lease(of name: String) async throws -> RedisLeaseInspection? {
         let key = keys.lease(name)
-        let replies = try await connection.pipeline([["GET", key], ["PTTL", key]])
+        let replies = try RedisStateStore.failingOnServerState(
+            try await connection.pipeline([["GET", key], ["PTTL", key]]))
         switch replies[0] {
         case .null:
             return nil
@@ -131,6 +205,27 @@ extension RedisMigrationInspector {
     /// - Returns: The value that was deleted, when it was a lease value.
     /// - Throws: `RedisError` when Redis cannot be reached.
     public func forceUnlock(_ name: String) async throws -> RedisLeaseValue? {
+        try await forceUnlockAnyValue(name)
+    }
+
+    /// Deletes a migration's lease if, and only if, it still holds exactly `value` (the bytes an operator
+    /// was shown, whatever their shape), and increments its fencing token so the old holder can no longer
+    /// record a result. Replicas waiting for it wake up.
+    ///
+    /// - Parameters:
+    ///   - name: The migration.
+    ///   - value: The exact value read before.
+    /// - Returns: Whether the lease was deleted; `false` when it changed meanwhile.
+    /// - Throws: `RedisError` when Redis cannot be reached or refuses the script.
+    public func forceUnlock(_ name: String, expecting value: [UInt8]) async throws -> Bool {
+        let reply = try await connection.evaluate(
+            RedisMigrationScripts.forceUnlockIfUnchanged,
+            keys: [keys.lease(name), keys.fence(name), keys.progress(name), keys.waiters(name)].map { Array($0.utf8) },
+            arguments: [Array(keys.waiterListPrefix(name).utf8), value])
+        return reply.int == 1
+    }
+
+    private func forceUnlockAnyValue(_ name: String) async throws -> RedisLeaseValue? {
         let reply = try await connection.evaluate(
             RedisMigrationScripts.forceUnlock,
             keys: [keys.lease(name), keys.fence(name), keys.progress(name), keys.waiters(name)],

@@ -43,7 +43,7 @@ public struct RedisMigrationInspector: Sendable {
     public var scanCount: Int
 
     /// The key suffixes whose presence makes a migration show up in ``migrationNames()``.
-    public static let discoverySuffixes: Set<String> = ["completed", "result", "error", "lease"]
+    public static let discoverySuffixes: Set<String> = ["completed", "result", "error", "failure", "lease"]
 
     /// Creates an inspector.
     ///
@@ -106,21 +106,15 @@ public struct RedisMigrationInspector: Sendable {
         var start = 0
         while start < names.count {
             let batch = Array(names[start..<min(names.count, start + batchSize)])
-            let replies = try await connection.pipeline(batch.flatMap(stateCommands))
+            let replies = try RedisStateStore.failingOnServerState(
+                try await connection.pipeline(batch.flatMap(store.stateCommands)))
+            let width = RedisStateStore.stateReadCount
             for (index, name) in batch.enumerated() {
-                states.append((name, store.decodeState(name, Array(replies[(index * 6)..<(index * 6 + 6)]))))
+                states.append((name, store.decodeState(name, Array(replies[(index * width)..<((index + 1) * width)]))))
             }
             start += batchSize
         }
         return states
-    }
-
-    /// The six reads `RedisStateStore.decodeState(_:_:)` expects, in its order.
-    private func stateCommands(_ name: String) -> [[String]] {
-        [
-            ["GET", keys.completed(name)], ["GET", keys.result(name)], ["GET", keys.error(name)],
-            ["GET", keys.lease(name)], ["PTTL", keys.lease(name)], ["GET", keys.progress(name)],
-        ]
     }
 
     // MARK: - Scanning

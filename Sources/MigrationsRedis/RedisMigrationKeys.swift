@@ -7,6 +7,7 @@
 /// | `<prefix>:<name>:completed` | string | `true` while the migration is completed |
 /// | `<prefix>:<name>:result` | string | the last completed (or rolled-back) ``MigrationResult`` as JSON |
 /// | `<prefix>:<name>:error` | string | the last error message; deleted by a completion |
+/// | `<prefix>:<name>:failure` | string | the failed ``MigrationResult`` JSON of the run that wrote `:error`; deleted by a completion |
 /// | `<prefix>:<name>:lease` | string, with a TTL | the ``RedisLeaseValue`` JSON of the running holder |
 /// | `<prefix>:<name>:fence` | string (integer) | the fencing token, incremented by every acquisition |
 /// | `<prefix>:<name>:progress` | string, with a TTL | the latest ``ProgressSnapshot`` JSON of a running migration |
@@ -32,6 +33,8 @@ public struct RedisMigrationKeys: Sendable, Hashable {
     public func result(_ name: String) -> String { key(name, "result") }
     /// `<prefix>:<name>:error`.
     public func error(_ name: String) -> String { key(name, "error") }
+    /// `<prefix>:<name>:failure`.
+    public func failure(_ name: String) -> String { key(name, "failure") }
     /// `<prefix>:<name>:lease`.
     public func lease(_ name: String) -> String { key(name, "lease") }
     /// `<prefix>:<name>:fence`.
@@ -40,7 +43,7 @@ public struct RedisMigrationKeys: Sendable, Hashable {
     public func progress(_ name: String) -> String { key(name, "progress") }
 
     /// Every key suffix that holds data, in the order ``completed(_:)`` … ``progress(_:)``.
-    public static let suffixes = ["completed", "result", "error", "lease", "fence", "progress"]
+    public static let suffixes = ["completed", "result", "error", "failure", "lease", "fence", "progress"]
 
     /// The migration name a key belongs to, if the key is one of ours: `migration:a:b:completed` → `a:b`.
     public func migrationName(fromKey key: String) -> (name: String, suffix: String)? {

@@ -78,35 +78,50 @@ enum RedisMigrationScripts {
             return 1
             """)
 
-    /// KEYS: completed, result, error, lease, progress, waiters. ARGV: token, result JSON, waiter list prefix.
-    /// Returns 1 when recorded (and the lease released), 0 when the lease is not ours.
+    /// KEYS: completed, result, error, lease, progress, waiters, failure. ARGV: token, result JSON, waiter
+    /// list prefix. Returns 1 when recorded (and the lease released), 0 when the lease is not ours.
     static let complete = RedisScript(
         functions + """
             if not owns(KEYS[4], ARGV[1]) then return 0 end
             redis.call('SET', KEYS[1], 'true')
             redis.call('SET', KEYS[2], ARGV[2])
-            redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+            redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[7])
             wake(KEYS[6], ARGV[3])
             return 1
             """)
 
-    /// KEYS: error, lease, progress, waiters. ARGV: token, message, waiter list prefix.
+    /// KEYS: error, lease, progress, waiters, failure. ARGV: token, message, waiter list prefix, failed
+    /// result JSON. Returns 1 when recorded (and the lease released), 0 when the lease is not ours.
     static let fail = RedisScript(
         functions + """
             if not owns(KEYS[2], ARGV[1]) then return 0 end
             redis.call('SET', KEYS[1], ARGV[2])
+            redis.call('SET', KEYS[5], ARGV[4])
             redis.call('DEL', KEYS[2], KEYS[3])
             wake(KEYS[4], ARGV[3])
             return 1
             """)
 
-    /// KEYS: completed, result, error, lease, progress, waiters. ARGV: token, result JSON, waiter list prefix.
+    /// KEYS: completed, result, error, lease, progress, waiters, failure. ARGV: token, result JSON, waiter
+    /// list prefix.
     static let rollBack = RedisScript(
         functions + """
             if not owns(KEYS[4], ARGV[1]) then return 0 end
-            redis.call('DEL', KEYS[1], KEYS[3], KEYS[4], KEYS[5])
+            redis.call('DEL', KEYS[1], KEYS[3], KEYS[4], KEYS[5], KEYS[7])
             redis.call('SET', KEYS[2], ARGV[2])
             wake(KEYS[6], ARGV[3])
+            return 1
+            """)
+
+    /// KEYS: lease, fence, progress, waiters. ARGV: waiter list prefix, the exact value expected.
+    /// Clears the lease only if it still holds exactly the expected value (whatever its shape: ours,
+    /// another tool's, garbage), and bumps the fence. Returns 1 when cleared, 0 when the value changed.
+    static let forceUnlockIfUnchanged = RedisScript(
+        functions + """
+            if redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
+            redis.call('DEL', KEYS[1], KEYS[3])
+            redis.call('INCR', KEYS[2])
+            wake(KEYS[4], ARGV[1])
             return 1
             """)
 

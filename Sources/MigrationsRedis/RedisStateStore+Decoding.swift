@@ -3,7 +3,7 @@ import Migrations
 import RedisClient
 
 extension RedisStateStore {
-    /// Turns the six replies read for one migration into its state, naming any key with foreign data.
+    /// Turns the replies of ``stateCommands(_:)`` for one migration into its state, naming any key with foreign data.
     func decodeState(_ name: String, _ replies: [RedisReply]) -> StoredMigrationState {
         var problems: [String] = []
         func string(_ reply: RedisReply, key: String) -> [UInt8]? {
@@ -23,11 +23,17 @@ extension RedisStateStore {
         let error = string(replies[2], key: keys.error(name)).map { String(decoding: $0, as: UTF8.self) }
         let leaseBytes = string(replies[3], key: keys.lease(name))
         let progressBytes = string(replies[5], key: keys.progress(name))
+        let failureBytes = string(replies[6], key: keys.failure(name))
 
         var result: MigrationResult?
         if let resultBytes {
             result = try? MigrationResult.decode(from: Data(resultBytes))
             if result == nil { problems.append("\(keys.result(name)): not a migration result (foreign JSON)") }
+        }
+        var failure: MigrationResult?
+        if let failureBytes {
+            failure = try? MigrationResult.decode(from: Data(failureBytes))
+            if failure == nil { problems.append("\(keys.failure(name)): not a migration result (foreign JSON)") }
         }
         var holder: LeaseHolder?
         if let leaseBytes {
@@ -50,6 +56,7 @@ extension RedisStateStore {
             isCompleted: completed == Array("true".utf8),
             lastResult: result,
             lastError: error,
+            lastFailure: error == nil ? nil : failure,
             holder: holder,
             progress: progress,
             problem: problems.isEmpty ? nil : "foreign data under our keys: " + problems.joined(separator: "; ")

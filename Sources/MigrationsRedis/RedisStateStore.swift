@@ -44,24 +44,30 @@ public final class RedisStateStore: MigrationStateStore {
     public func states(for names: [String]) async throws -> [String: StoredMigrationState] {
         guard !names.isEmpty else { return [:] }
         var commands: [[String]] = []
-        commands.reserveCapacity(names.count * 6)
-        for name in names {
-            commands.append(["GET", keys.completed(name)])
-            commands.append(["GET", keys.result(name)])
-            commands.append(["GET", keys.error(name)])
-            commands.append(["GET", keys.lease(name)])
-            commands.append(["PTTL", keys.lease(name)])
-            commands.append(["GET", keys.progress(name)])
-        }
+        commands.reserveCapacity(names.count * Self.stateReadCount)
+        for name in names { commands += stateCommands(name) }
         let replies = try await read("read the state of \(names.count) migrations") {
             try Self.failingOnServerState(try await connection.pipeline(commands))
         }
         var states: [String: StoredMigrationState] = [:]
         states.reserveCapacity(names.count)
         for (index, name) in names.enumerated() {
-            states[name] = decodeState(name, Array(replies[(index * 6)..<(index * 6 + 6)]))
+            let width = Self.stateReadCount
+            states[name] = decodeState(name, Array(replies[(index * width)..<((index + 1) * width)]))
         }
         return states
+    }
+
+    /// How many reads ``stateCommands(_:)`` makes per migration.
+    static let stateReadCount = 7
+
+    /// The reads ``decodeState(_:_:)`` expects for one migration, in its order.
+    func stateCommands(_ name: String) -> [[String]] {
+        [
+            ["GET", keys.completed(name)], ["GET", keys.result(name)], ["GET", keys.error(name)],
+            ["GET", keys.lease(name)], ["PTTL", keys.lease(name)], ["GET", keys.progress(name)],
+            ["GET", keys.failure(name)],
+        ]
     }
 
     /// Answers whether `<prefix>:<name>:completed` is `true`.
@@ -80,7 +86,8 @@ public final class RedisStateStore: MigrationStateStore {
         guard let fence else {
             _ = try await perform("record the completion of '\(name)'") {
                 try await connection.pipeline([
-                    ["SET", keys.completed(name), "true"], ["SET", keys.result(name), json], ["DEL", keys.error(name)],
+                    ["SET", keys.completed(name), "true"], ["SET", keys.result(name), json],
+                    ["DEL", keys.error(name), keys.failure(name)],
                 ])
             }
             return .stillHeld
@@ -89,7 +96,7 @@ public final class RedisStateStore: MigrationStateStore {
             RedisMigrationScripts.complete, name: name, fence: fence, what: "record the completion",
             keys: [
                 keys.completed(name), keys.result(name), keys.error(name), keys.lease(name), keys.progress(name),
-                keys.waiters(name),
+                keys.waiters(name), keys.failure(name),
             ],
             arguments: [fence.token, json, keys.waiterListPrefix(name)],
             confirm: { [self] in
@@ -97,26 +104,32 @@ public final class RedisStateStore: MigrationStateStore {
                     ["GET", keys.completed(name)], ["GET", keys.result(name)],
                 ])
                 let storedResult = stored[1].bytes.flatMap { try? MigrationResult.decode(from: Data($0)) }
+                // The fencing token names this acquisition; dates are stored to the second, so they cannot.
                 return stored[0].string == "true" && storedResult?.fencingToken == fence.fencingToken
-                    && storedResult?.startedAt == result.startedAt
+                    && storedResult?.pid == result.pid && storedResult?.host == result.host
             }
         )
     }
 
-    /// Sets `:error` to the message and releases the lease: one script, fenced.
+    /// Sets `:error` to the message and `:failure` to the failed result, and releases the lease: one
+    /// script, fenced.
     public func markFailed(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
         let name = result.name
         let message = result.error ?? "failed"
+        let json = String(decoding: try result.jsonData(), as: UTF8.self)
         guard let fence else {
             _ = try await perform("record the failure of '\(name)'") {
-                try await connection.send(["SET", keys.error(name), message])
+                try Self.failingOnServerState(
+                    try await connection.pipeline([
+                        ["SET", keys.error(name), message], ["SET", keys.failure(name), json],
+                    ]))
             }
             return .stillHeld
         }
         return try await fencedWrite(
             RedisMigrationScripts.fail, name: name, fence: fence, what: "record the failure",
-            keys: [keys.error(name), keys.lease(name), keys.progress(name), keys.waiters(name)],
-            arguments: [fence.token, message, keys.waiterListPrefix(name)],
+            keys: [keys.error(name), keys.lease(name), keys.progress(name), keys.waiters(name), keys.failure(name)],
+            arguments: [fence.token, message, keys.waiterListPrefix(name), json],
             confirm: nil
         )
     }
@@ -128,7 +141,8 @@ public final class RedisStateStore: MigrationStateStore {
         guard let fence else {
             _ = try await perform("record the rollback of '\(name)'") {
                 try await connection.pipeline([
-                    ["DEL", keys.completed(name), keys.error(name)], ["SET", keys.result(name), json],
+                    ["DEL", keys.completed(name), keys.error(name), keys.failure(name)],
+                    ["SET", keys.result(name), json],
                 ])
             }
             return .stillHeld
@@ -137,17 +151,17 @@ public final class RedisStateStore: MigrationStateStore {
             RedisMigrationScripts.rollBack, name: name, fence: fence, what: "record the rollback",
             keys: [
                 keys.completed(name), keys.result(name), keys.error(name), keys.lease(name), keys.progress(name),
-                keys.waiters(name),
+                keys.waiters(name), keys.failure(name),
             ],
             arguments: [fence.token, json, keys.waiterListPrefix(name)],
             confirm: nil
         )
     }
 
-    /// Deletes `:completed` and `:error`, so the migration runs again; `:result` stays as history.
+    /// Deletes `:completed`, `:error` and `:failure`, so the migration runs again; `:result` stays as history.
     public func reset(_ name: String) async throws {
         _ = try await perform("reset '\(name)'") {
-            try await connection.send(["DEL", keys.completed(name), keys.error(name)])
+            try await connection.send(["DEL", keys.completed(name), keys.error(name), keys.failure(name)])
         }
     }
 

@@ -32,7 +32,9 @@ extension RedisConfiguration {
         case "unix":
             self = try Self.parseUnix(rest.hasPrefix("//") ? rest.dropFirst(2) : rest)
         case "rediss":
-            throw Self.invalid("TLS (rediss://) is not supported; use redis:// or unix://")
+            throw Self.invalid(
+                "TLS (rediss://) is not supported; use redis:// or unix://: hiredis 0.14 has no TLS, so reach a TLS "
+                    + "Redis through a local tunnel such as stunnel (see the README, No TLS)")
         default:
             let shown = scheme.count <= 16 && scheme.allSatisfy { $0.isLetter || $0.isNumber } ? " '\(scheme)'" : ""
             throw Self.invalid("the scheme\(shown) is not supported; the URL must start with redis:// or unix://")

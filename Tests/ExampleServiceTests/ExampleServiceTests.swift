@@ -115,7 +115,8 @@ struct ExampleServiceTests {
         for replica in replicas { #expect(try await replica.wait().status == 0) }
     }
 
-    @Test("a signal while waiting for another replica's lease exits within 2 s with 5 and writes nothing",
+    @Test(
+        "waiting for another replica's lease: live but not ready; a signal exits within 2 s with 5, writing nothing",
         arguments: [SIGTERM, SIGINT])
     func signalWhileWaitingExitsPromptly(signal: Int32) async throws {
         let redis = try await RedisServer.start()
@@ -130,14 +131,18 @@ struct ExampleServiceTests {
             "SET", "\(first):lease", String(decoding: try MigrationJSON.encode(value), as: UTF8.self), "PX", "600000")
         let before = try await redis.snapshot(matching: "migration:*")
 
+        let port = try freePort()
         let replica = try ChildProcess.launch(
-            "example-service", ["serve", "--port", "\(try freePort())"],
+            "example-service", ["serve", "--port", "\(port)"],
             environment: serviceEnvironment(["REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data"]),
             directory: work)
         for _ in 0..<600 where try await redis.command("SCARD", "\(first):waiters").int == 0 && replica.isRunning {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(try await redis.command("SCARD", "\(first):waiters").int == 1, "\(replica.standardError)")
+        #expect(await get(port, "/health/live") == 200, "liveness must answer while start-up waits")
+        #expect(await get(port, "/health/ready") == 503, "not ready while the start-up migrations wait")
+        #expect(await get(port, "/health") == 503)
         let signalled = ContinuousClock.now
         replica.signal(signal)
         let outcome = try await replica.wait(timeout: .seconds(20))
@@ -202,6 +207,7 @@ struct ExampleServiceTests {
         for expected in [
             "- --appendonly", "- \"yes\"", "- --maxmemory-policy", "- noeviction", "healthcheck:", "replicas: 3",
             "REDIS_URL: redis://redis:6379", "- migrations", "- serve", "- --lease-ttl", "- '10'",
+            "http://127.0.0.1:8080/health/ready",
         ] {
             #expect(text.contains(expected), "compose config lacks \(expected)")
         }

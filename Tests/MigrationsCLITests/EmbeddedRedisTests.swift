@@ -39,7 +39,7 @@ struct EmbeddedRedisTests {
         let run = try await fixture.demo(
             ["migrate", "run", "--prefix", "env-app"], environment: ["REDIS_URL": fixture.redisURL])
         #expect(run.status == 0, "\(run)")
-        #expect(run.standardOutput.contains("(state: \(fixture.redisURL) (prefix env-app))"), "\(run)")
+        #expect(run.standardOutput.contains("(state: Redis at \(fixture.redisURL) (prefix env-app))"), "\(run)")
         #expect(try await fixture.redis("GET", "env-app:2025-01-01-write-customers-csv:completed").string == "true")
         #expect(!fixture.exists(".migrations"))
     }

@@ -128,7 +128,7 @@ struct OperatorStatusTests {
         #expect(rerun.standardOutput.contains("1 completed"), "\(rerun)")
     }
 
-    @Test("reset --json clears a failed migration's error")
+    @Test("reset --json clears a failed migration's error and failure record")
     func resetFailed() async throws {
         let fixture = try await CLIFixture.make(redis: true)
         defer { fixture.tearDown() }
@@ -138,15 +138,17 @@ struct OperatorStatusTests {
         #expect(reset.status == 0, "\(reset)")
         let report = try fixture.decode(MigrationOperatorActionReport.self, reset)
         #expect(report.action == .reset)
-        #expect(report.clearedKeys == ["migration:9998-failing-demo:error"])
+        #expect(report.clearedKeys == ["migration:9998-failing-demo:error", "migration:9998-failing-demo:failure"])
     }
 }
 
-/// The six keys of a migration under the default prefix.
+/// The seven keys of a migration under the default prefix.
 struct RedisKeysOf {
     let all: [String]
 
     init(_ name: String) {
-        all = ["completed", "result", "error", "lease", "fence", "progress"].map { "migration:\(name):\($0)" }
+        all = ["completed", "result", "error", "failure", "lease", "fence", "progress"].map {
+            "migration:\(name):\($0)"
+        }
     }
 }

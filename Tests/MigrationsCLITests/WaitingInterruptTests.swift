@@ -49,7 +49,9 @@ struct WaitingInterruptTests {
 
         #expect(took < .seconds(2), "the wait went on \(took) after the signal")
         #expect(outcome.status == 5, "\(outcome)")
-        let firstLine = outcome.standardError.split(separator: "\n").first.map(String.init) ?? ""
+        let lines = outcome.standardError.split(separator: "\n").map(String.init)
+        #expect(lines.first?.contains("state: Redis at") == true, "\(outcome.standardError)")
+        let firstLine = lines.first { $0.contains("waiting") } ?? ""
         #expect(firstLine.contains("waiting for gone-host pid 4242 (deploy-9)"), "\(outcome.standardError)")
         #expect(firstLine.contains("TTL"), "\(firstLine)")
         #expect(outcome.standardError.contains("was cancelled while waiting for gone-host pid 4242"), "\(outcome)")

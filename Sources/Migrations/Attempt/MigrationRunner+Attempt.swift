@@ -36,8 +36,9 @@ struct AttemptScope: Sendable {
     let lease: KeptLease?
     let clock: RunnerClock
 
-    /// A phase that ignored cancellation for longer than this is reported as having ignored it.
-    static let cooperativeGrace: Duration = .milliseconds(200)
+    /// A phase that ran on for longer than this after it was cancelled is reported as having ignored
+    /// cancellation; a second leaves room for a busy machine's scheduling delays.
+    static let cooperativeGrace: Duration = .seconds(1)
 
     /// How one interruptible phase ended.
     struct Phase<Value: Sendable>: Sendable {

@@ -10,6 +10,7 @@ import Foundation
 /// |---|---|
 /// | `<stem>.done` | the ``MigrationResult`` JSON of the completed run; its presence means completed |
 /// | `<stem>.error` | the last error message |
+/// | `<stem>.failure` | the ``MigrationResult`` JSON of the failed run that wrote `.error`; removed by a success |
 /// | `<stem>.lock` | the ``FileLeaseProvider`` lock, with the holder while held |
 /// | `<stem>.fence` | the fencing token |
 ///
@@ -37,11 +38,19 @@ public final class FileStateStore: MigrationStateStore {
             let done = try AtomicFile.read(path(stem, "done"))
             let error = try AtomicFile.read(path(stem, "error")).map { String(decoding: $0, as: UTF8.self) }
             let result = done.flatMap { try? MigrationResult.decode(from: $0) }
-            let problem = done != nil && result == nil ? "\(path(stem, "done")) does not hold a migration result" : nil
+            let failureData = try AtomicFile.read(path(stem, "failure"))
+            let failure = failureData.flatMap { try? MigrationResult.decode(from: $0) }
+            var problems: [String] = []
+            if done != nil && result == nil { problems.append("\(path(stem, "done")) does not hold a migration result") }
+            if failureData != nil && failure == nil {
+                problems.append("\(path(stem, "failure")) does not hold a migration result")
+            }
+            let problem = problems.isEmpty ? nil : problems.joined(separator: "; ")
             states[name] = StoredMigrationState(
                 isCompleted: done != nil,
                 lastResult: result,
                 lastError: error,
+                lastFailure: error == nil ? nil : failure,
                 holder: FileLeaseProvider.currentHolder(atPath: path(stem, "lock")),
                 problem: problem
             )
@@ -59,12 +68,15 @@ public final class FileStateStore: MigrationStateStore {
         let stem = MigrationFileName.stem(for: result.name)
         try AtomicFile.replace(path(stem, "done"), with: try result.jsonData())
         try AtomicFile.remove(path(stem, "error"))
+        try AtomicFile.remove(path(stem, "failure"))
         return .stillHeld
     }
 
     /// Writes `<stem>.error` atomically.
     public func markFailed(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
         let stem = MigrationFileName.stem(for: result.name)
+        // The record first: a reader that sees the new message also sees the run that wrote it.
+        try AtomicFile.replace(path(stem, "failure"), with: try result.jsonData())
         try AtomicFile.replace(path(stem, "error"), with: Data((result.error ?? "failed").utf8))
         return .stillHeld
     }
@@ -80,6 +92,7 @@ public final class FileStateStore: MigrationStateStore {
         let stem = MigrationFileName.stem(for: name)
         try AtomicFile.remove(path(stem, "done"))
         try AtomicFile.remove(path(stem, "error"))
+        try AtomicFile.remove(path(stem, "failure"))
     }
 
     private func path(_ stem: String, _ suffix: String) -> String {

@@ -83,7 +83,7 @@ extension MigrationRunner {
                 else { throw Self.cancelledBeforeStart(name) }
                 try Self.rethrowRefusal(outcome)
                 var result = run.result(
-                    outcome, dryRun: false, attempts: (state.lastResult?.attempts ?? 0) + 1,
+                    outcome, dryRun: false, attempts: state.attemptsSoFar + 1,
                     fencingToken: lease.fence.fencingToken)
                 if direction == .down, result.status == .completed { result.status = .rolledBack }
                 result = await record(result, hooks: hooks, context: context, fence: lease.fence, lease: lease)

@@ -32,6 +32,7 @@ extension MigrationRunner {
                     state: state,
                     lastResult: stored.lastResult,
                     lastError: stored.lastError,
+                    lastFailure: stored.lastFailure,
                     holder: stored.holder,
                     progress: localProgress ?? stored.progress,
                     problem: stored.problem

@@ -26,6 +26,8 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
     public var lastResult: MigrationResult?
     /// The last error message, if any.
     public var lastError: String?
+    /// The failed run that produced ``lastError``, when the store kept its record.
+    public var lastFailure: MigrationResult?
     /// The lease holder while it runs, when known.
     public var holder: LeaseHolder?
     /// Its latest progress while it runs, when known.
@@ -41,6 +43,7 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
         state: State,
         lastResult: MigrationResult? = nil,
         lastError: String? = nil,
+        lastFailure: MigrationResult? = nil,
         holder: LeaseHolder? = nil,
         progress: ProgressSnapshot? = nil,
         problem: String? = nil
@@ -51,6 +54,7 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
         self.state = state
         self.lastResult = lastResult
         self.lastError = lastError
+        self.lastFailure = lastFailure
         self.holder = holder
         self.progress = progress
         self.problem = problem

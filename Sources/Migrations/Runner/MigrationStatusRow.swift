@@ -46,6 +46,12 @@ public struct MigrationStatusRow: Sendable, Codable, Equatable {
     public var triggeredBy: String?
     /// The last error message, in full.
     public var error: String?
+    /// How the run that produced a failed state failed, when the store kept its record.
+    public var failure: MigrationResult.Failure?
+    /// When the run that produced the state finished (completed, failed or rolled back).
+    public var finishedAt: Date?
+    /// How many attempts have run, failed ones included, when known.
+    public var attempts: Int?
     /// The lease holder while it runs, with the TTL left in milliseconds.
     public var holder: LeaseHolder?
     /// The latest published progress while it runs.
@@ -77,6 +83,9 @@ public struct MigrationStatusRow: Sendable, Codable, Equatable {
         self.duration = duration
         self.triggeredBy = triggeredBy
         self.error = error
+        self.failure = nil
+        self.finishedAt = nil
+        self.attempts = nil
         self.holder = holder
         self.progress = progress
         self.problem = problem
@@ -95,8 +104,9 @@ extension MigrationStatusRow {
         self.init(
             name: status.name,
             state: status.state,
-            result: status.lastResult,
-            isCompleted: status.state == .completed,
+            result: StoredMigrationState(
+                isCompleted: status.state == .completed, lastResult: status.lastResult, lastError: status.lastError,
+                lastFailure: status.lastFailure),
             error: status.lastError,
             holder: status.holder,
             progress: status.progress,
@@ -114,28 +124,33 @@ extension MigrationStatusRow {
         self.init(
             name: name,
             state: Self.state(of: stored),
-            result: stored.lastResult,
-            isCompleted: stored.isCompleted,
+            result: stored,
             error: stored.lastError,
             holder: stored.holder,
             progress: stored.progress,
             problem: stored.problem)
     }
 
+    /// The row of a state: its times, author and failure come from the run that produced the state
+    /// (``StoredMigrationState/latestRun``), never from an older run beside a newer failure.
     private init(
-        name: String, state: MigrationStatus.State, result: MigrationResult?, isCompleted: Bool, error: String?,
+        name: String, state: MigrationStatus.State, result stored: StoredMigrationState, error: String?,
         holder: LeaseHolder?, progress: ProgressSnapshot?, problem: String?
     ) {
+        let run = stored.latestRun
         self.init(
             name: name,
             state: state,
-            completedAt: isCompleted && result?.status == .completed ? result?.finishedAt : nil,
-            duration: result?.duration,
-            triggeredBy: holder?.triggeredBy ?? result?.triggeredBy,
+            completedAt: stored.isCompleted && run?.status == .completed ? run?.finishedAt : nil,
+            duration: run?.duration,
+            triggeredBy: holder?.triggeredBy ?? run?.triggeredBy,
             error: error,
             holder: holder,
             progress: holder == nil ? nil : progress,
             problem: problem)
+        failure = error == nil ? nil : run?.failure
+        finishedAt = run?.finishedAt
+        attempts = stored.attemptsSoFar > 0 ? stored.attemptsSoFar : nil
     }
 
     /// The state the runner reports for a stored state: running while a lease is held, then unknown for

@@ -31,8 +31,8 @@ public final class InMemoryStateStore: MigrationStateStore {
     public func markFailed(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
         entries.withLock { entries in
             var state = entries[result.name] ?? .pending
-            state.lastError = result.error
-            state.lastResult = result
+            state.lastError = result.error ?? "failed"
+            state.lastFailure = result
             entries[result.name] = state
         }
         return .stillHeld

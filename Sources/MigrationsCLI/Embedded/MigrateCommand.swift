@@ -59,11 +59,11 @@ public struct MigrateCommand<App: MigrateApplication>: AsyncParsableCommand {
                   migrate list
                   migrate run --dry-run
                   REDIS_URL=redis://cache:6379 migrate run
-                  migrate run 2025-01-02-import-customers --timeout 600
-                  migrate rollback 2025-01-03-build-country-index
+                  migrate run <name> --timeout 600
+                  migrate rollback <name>
                   migrate status --json
 
-                \(MigrationsExitCode.helpText)
+                \(MigrationsExitCode.migrateHelpText)
                 """,
             subcommands: [
                 MigrateRunCommand<App>.self, MigrateRollbackCommand<App>.self, MigrateStatusCommand<App>.self,

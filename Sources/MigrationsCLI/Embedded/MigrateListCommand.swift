@@ -15,7 +15,7 @@ public struct MigrateListCommand<App: MigrateApplication>: AsyncParsableCommand 
                   migrate list
                   migrate list --json
 
-                \(MigrationsExitCode.helpText)
+                \(MigrationsExitCode.migrateHelpText)
                 """
         )
     }

@@ -13,10 +13,10 @@ public struct MigrateRollbackCommand<App: MigrateApplication>: AsyncParsableComm
                 pending again. Refused (exit 1) when the migration has no down step or has not completed.
 
                 EXAMPLES:
-                  migrate rollback 2025-01-03-build-country-index
-                  migrate rollback 2025-01-03-build-country-index --dry-run
+                  migrate rollback <name>
+                  migrate rollback <name> --dry-run
 
-                \(MigrationsExitCode.helpText)
+                \(MigrationsExitCode.migrateHelpText)
                 """
         )
     }

@@ -20,10 +20,10 @@ public struct MigrateRunCommand<App: MigrateApplication>: AsyncParsableCommand {
                 EXAMPLES:
                   migrate run
                   migrate run --dry-run
-                  migrate run 2025-01-02-import-customers --timeout 600
+                  migrate run <name> --timeout 600
                   migrate run --redis-url redis://cache:6379 --triggered-by deploy-42 --no-wait
 
-                \(MigrationsExitCode.helpText)
+                \(MigrationsExitCode.migrateHelpText)
                 """
         )
     }

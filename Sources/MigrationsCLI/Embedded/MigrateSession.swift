@@ -10,7 +10,7 @@ struct MigrateSession<App: MigrateApplication>: Sendable {
     let runner: MigrationRunner<App.Context>
     /// The store the runner writes through, remembering each result for the progress display.
     let recorder: RecordingStateStore
-    /// Where state lives, for messages: `redis://127.0.0.1:6379 (prefix migration)` or `files in .migrations`.
+    /// Where state lives, for messages: `Redis at redis://127.0.0.1:6379 (prefix migration)` or `files at ./.migrations (no REDIS_URL)`.
     let storeDescription: String
     /// The console when standard error is a terminal.
     let console: TerminalConsole?
@@ -26,7 +26,7 @@ struct MigrateSession<App: MigrateApplication>: Sendable {
         if let console {
             logger = Logger(label: App.loggerLabel) { _ in ConsoleLogHandler(console: console, logLevel: level) }
         } else {
-            logger = Logger(label: App.loggerLabel) { StreamLogHandler.standardError(label: $0) }
+            logger = Logger(label: App.loggerLabel) { EscapingLogHandler(StreamLogHandler.standardError(label: $0)) }
         }
         logger.logLevel = level
         return logger
@@ -75,7 +75,7 @@ struct MigrateSession<App: MigrateApplication>: Sendable {
                 triggeredBy: options.triggeredBy ?? OperatingSystemUser.name,
                 progressInterval: .seconds(1))
         )
-        logger.debug("state in \(backend.description)")
+        logger.notice("state: \(backend.description)")
         return MigrateSession(
             logger: logger, runner: runner, recorder: recorder, storeDescription: backend.description,
             console: console, closeBackend: { backend.close() })

@@ -18,7 +18,7 @@ public struct MigrateStatusCommand<App: MigrateApplication>: AsyncParsableComman
                   migrate status
                   migrate status --json | jq -r '.[] | select(.state == "failed") | .name'
 
-                \(MigrationsExitCode.helpText)
+                \(MigrationsExitCode.migrateHelpText)
                 """
         )
     }

@@ -19,9 +19,11 @@ public struct MigrationBackend: Sendable {
     public let stateStore: any MigrationStateStore
     /// What marks a migration as running.
     public let leaseProvider: any MigrationLeaseProvider
-    /// Where state lives, for messages, without any password: `redis://127.0.0.1:6379 (prefix migration)`
-    /// or `files in .migrations`.
+    /// Where state lives, for messages, without any password: `Redis at redis://127.0.0.1:6379 (prefix
+    /// migration)`, `files at ./.migrations (no REDIS_URL)` or `files at /srv/state`.
     public let description: String
+    /// Whether state lives in files: shared only by processes that see the same directory.
+    public let usesFiles: Bool
     private let closeConnections: @Sendable () -> Void
 
     /// Opens the store and lease the options choose.
@@ -42,14 +44,19 @@ public struct MigrationBackend: Sendable {
             }
             return MigrationBackend(
                 stateStore: backend.stateStore, leaseProvider: backend.leaseProvider,
-                description: "\(target) (prefix \(options.prefix))", closeConnections: { backend.close() })
+                description: "Redis at \(target) (prefix \(options.prefix))", usesFiles: false,
+                closeConnections: { backend.close() })
         }
         let directory = options.stateDirectory ?? ".migrations"
+        let explicit = ["/", "./", "../"].contains { directory.hasPrefix($0) }
+        let place = explicit ? directory : "./" + directory
+        let description =
+            options.stateDirectory == nil ? "files at \(place) (no REDIS_URL)" : "files at \(place)"
         do {
             return MigrationBackend(
                 stateStore: try FileStateStore(directory: directory),
                 leaseProvider: try FileLeaseProvider(directory: directory),
-                description: "files in \(directory)", closeConnections: {})
+                description: description, usesFiles: true, closeConnections: {})
         } catch {
             throw MigrationsCommandError(.failed, "cannot use the state directory \(directory): \(error.message)")
         }

@@ -108,6 +108,18 @@ public enum MigrationsExitCode {
     public static let interrupted: Int32 = 5
 
     /// The exit-code table as it appears at the end of every command's `--help`.
+    /// The exit codes of an application's embedded `migrate` command, for its help text.
+    public static let migrateHelpText = """
+        EXIT CODES:
+          0  success
+          1  a migration failed, or the run was refused (held elsewhere, no down step, not completed)
+          2  usage error (unknown option or migration, bad value or URL)
+          3  Redis unreachable, or it refused the credentials
+          5  interrupted by SIGINT/SIGTERM (while waiting: nothing ran or was recorded;
+             while running: the migration was cancelled and recorded as cancelled)
+        """
+
+    /// The exit codes of the `migrations` operator tool, for its help text.
     public static let helpText = """
         EXIT CODES:
           0  success

@@ -11,6 +11,14 @@ import Migrations
 /// ```
 package enum MigrationResultTable {
     /// Renders results with a summary line naming where state lives.
+    ///
+    /// The table escapes names, errors and warnings for the terminal; the summary line is escaped too, since
+    /// the store's description holds a prefix or directory someone typed.
+    ///
+    /// - Parameters:
+    ///   - results: The results, in the order they were recorded.
+    ///   - storeDescription: Where state lives: `files in .migrations` or a redacted Redis URL with its prefix.
+    ///   - style: Whether colours are written.
     package static func render(_ results: [MigrationResult], storeDescription: String, style: TerminalStyle) -> String {
         var table = TextTable(headers: ["NAME", "RESULT", "DURATION", "DETAILS"])
         table.rightAligned = [2]
@@ -22,7 +30,8 @@ package enum MigrationResultTable {
                 TextTable.Cell(details(of: result), result.isFailure ? .red : nil),
             ])
         }
-        return table.render(style: style) + "\n" + summary(results) + " (state: \(storeDescription))\n"
+        let summaryLine = TerminalText.escaping(summary(results) + " (state: \(storeDescription))")
+        return table.render(style: style) + "\n" + summaryLine + "\n"
     }
 
     /// `2 completed, 1 failed`: how many results of each status, in a fixed order.

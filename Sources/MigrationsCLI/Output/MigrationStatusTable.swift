@@ -10,6 +10,13 @@ import Migrations
 /// ```
 package enum MigrationStatusTable {
     /// Renders rows, with a `#` column when they carry positions.
+    ///
+    /// Names, holders and errors go into the cells as they are; ``TextTable`` escapes them for the terminal.
+    ///
+    /// - Parameters:
+    ///   - rows: The rows, in the order to show.
+    ///   - style: Whether colours are written.
+    ///   - now: The moment of rendering; no column uses it at present.
     package static func render(_ rows: [MigrationStatusRow], style: TerminalStyle, now: Date = Date()) -> String {
         let showPosition = rows.contains { $0.position != nil }
         var table = TextTable(

@@ -5,7 +5,9 @@ import Foundation
 ///
 /// ArgumentParser's own `main()` exits with 64 for a usage error and prints errors as it finds them;
 /// this entry point maps usage errors to 2, turns every failure into one readable line on standard error
-/// (never a stack trace, never a password), and exits with the code of ``MigrationsCommandError``.
+/// (never a stack trace, never a password, never a raw control character: an ESC or a bidirectional
+/// override in a name or value is shown escaped, as `\u{1B}` or `\u{202E}`), and exits with the code of
+/// ``MigrationsCommandError``.
 ///
 /// ```swift
 /// @main
@@ -60,6 +62,16 @@ public enum MigrationsCommandLine {
     // MARK: - Reporting
 
     /// Prints an error the way ``MigrationsExitCode`` documents, and returns its exit code.
+    ///
+    /// Every error text is redacted first, then escaped with ``TerminalText`` (in that order, so a password
+    /// holding a control character is still found): ArgumentParser's message keeps its line breaks, the
+    /// `error: …` line of any other error is one line. Help requested with `--help` is printed as it is.
+    ///
+    /// - Parameters:
+    ///   - error: What the command threw.
+    ///   - root: The root command type, which formats ArgumentParser's errors.
+    ///   - redaction: The passwords to blank.
+    /// - Returns: The exit code, one of ``MigrationsExitCode``.
     static func report<Root: ParsableCommand>(_ error: any Error, root: Root.Type, redaction: SecretRedaction) -> Int32
     {
         if let exitCode = error as? ExitCode {
@@ -72,11 +84,11 @@ public enum MigrationsCommandLine {
                 StandardStreams.writeOutput(text.hasSuffix("\n") ? text : text + "\n")
                 return MigrationsExitCode.success
             }
-            StandardStreams.writeError(redaction.redact(text) + "\n")
+            StandardStreams.writeError(TerminalText.escapingLines(redaction.redact(text)) + "\n")
             return parserCode == .validationFailure ? MigrationsExitCode.usage : parserCode.rawValue
         }
         let classified = MigrationsCommandError.classify(error)
-        StandardStreams.writeError("error: " + redaction.redact(classified.message) + "\n")
+        StandardStreams.writeErrorLine("error: " + redaction.redact(classified.message))
         return classified.exitCode
     }
 

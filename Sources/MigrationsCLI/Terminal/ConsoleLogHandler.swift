@@ -3,7 +3,9 @@ import Logging
 
 /// A log handler that writes through a ``TerminalConsole``, so log lines appear above the progress bars.
 ///
-/// Lines read `15:04:05 warning [migration.name=…] validation warning: …`, the level coloured.
+/// Lines read `15:04:05 warning [migration.name=…] validation warning: …`, the level coloured. The message
+/// and every metadata key and value are escaped with ``TerminalText/escaping(_:)`` first, so a migration's
+/// name or error holding control characters cannot drive the terminal or break the line.
 struct ConsoleLogHandler: LogHandler {
     let console: TerminalConsole
     var logLevel: Logger.Level
@@ -16,11 +18,14 @@ struct ConsoleLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        let details = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let details = merged.sorted { $0.key < $1.key }
+            .map { entry in TerminalText.escaping(entry.key) + "=" + TerminalText.escaping(entry.value.description) }
+            .joined(separator: " ")
         let time = Date().formatted(.iso8601.time(includingFractionalSeconds: false).timeSeparator(.colon))
         let level = console.style.apply(Self.attribute(for: event.level), event.level.rawValue)
         let context = details.isEmpty ? "" : " [\(details)]"
-        console.print("\(time) \(level)\(context) \(event.message)\n")
+        let message = TerminalText.escaping(event.message.description)
+        console.print("\(time) \(level)\(context) \(message)\n")
     }
 
     private static func attribute(for level: Logger.Level) -> TerminalStyle.Attribute? {

@@ -3,6 +3,9 @@ import Migrations
 
 /// One line of progress: `name  [██████░░░░░░]  45.0%  2250/5000  1200.0/s  ETA 2s`, fitted to the terminal
 /// where it can be (the console cuts what is still too long).
+///
+/// Names, holders and failure reasons are escaped with ``TerminalText/escaping(_:)`` here, before any
+/// colour is added, so the console can print the lines as they are.
 enum ProgressBar {
     /// The fewest and most cells a bar has.
     static let cellRange = 10...30
@@ -18,13 +21,14 @@ enum ProgressBar {
     static func line(
         name: String, snapshot: ProgressSnapshot?, nameWidth: Int, width: Int = 80, style: TerminalStyle
     ) -> String {
+        let printableName = TerminalText.escaping(name)
         let stats = statistics(snapshot)
         let available = width - 1 - stats.count - 6
-        let nameColumn = min(max(nameWidth, name.count), max(12, available - cellRange.lowerBound))
+        let nameColumn = min(max(nameWidth, printableName.count), max(12, available - cellRange.lowerBound))
         let shownName =
-            name.count > nameColumn
-            ? String(name.prefix(nameColumn - 1)) + "…"
-            : name.padding(toLength: nameColumn, withPad: " ", startingAt: 0)
+            printableName.count > nameColumn
+            ? String(printableName.prefix(nameColumn - 1)) + "…"
+            : printableName.padding(toLength: nameColumn, withPad: " ", startingAt: 0)
         let cells = min(cellRange.upperBound, max(cellRange.lowerBound, available - nameColumn))
         return
             "\(shownName)  \(bar(snapshot.flatMap(\.fraction), cells: cells, started: snapshot != nil, style: style))  \(stats)"
@@ -38,8 +42,11 @@ enum ProgressBar {
     ///   - wait: What it waits for.
     ///   - nameWidth: The width of the name column.
     static func waitingLine(name: String, wait: LeaseWait, nameWidth: Int) -> String {
-        let shownName = name.count >= nameWidth ? name : name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-        return "\(shownName)  waiting for \(wait.holderSummary)"
+        let printableName = TerminalText.escaping(name)
+        let shownName =
+            printableName.count >= nameWidth
+            ? printableName : printableName.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+        return "\(shownName)  waiting for \(TerminalText.escaping(wait.holderSummary))"
     }
 
     /// `45.0%  2250/5000  1200.0/s  ETA 2s`, or `2250 done  1200.0/s  3s` without a total.
@@ -84,6 +91,7 @@ enum ProgressBar {
         name: String, snapshot: ProgressSnapshot?, result: MigrationResult?, wasWaiting: Bool = false,
         style: TerminalStyle
     ) -> String {
+        let name = TerminalText.escaping(name)
         var items = ""
         if let snapshot, snapshot.completed > 0 || snapshot.total > 0 {
             let count = result?.status == .completed && snapshot.total > 0 ? snapshot.total : snapshot.completed
@@ -99,7 +107,8 @@ enum ProgressBar {
         let duration = DisplayFormat.duration(result.duration)
         switch result.status {
         case .failed:
-            let reason = DisplayFormat.shortened(result.error ?? result.failure?.rawValue ?? "failed")
+            let reason = TerminalText.escaping(
+                DisplayFormat.shortened(result.error ?? result.failure?.rawValue ?? "failed"))
             return style.apply(.red, "✘") + " \(name)  " + style.apply(.red, "failed") + " after \(duration): \(reason)"
         case .rolledBack:
             return style.apply(.green, "✔") + " \(name)  rolled back in \(duration)"

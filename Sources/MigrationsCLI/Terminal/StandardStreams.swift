@@ -10,15 +10,42 @@
 ///
 /// `print` buffers standard output, which interleaves badly with standard error when both go to one
 /// terminal; every command writes through here instead.
+///
+/// A sentence for a person that carries data (a name, a holder, an error) goes through
+/// ``writeOutputLine(_:)`` or ``writeErrorLine(_:)``, which escape it with ``TerminalText/escaping(_:)``.
+/// ``writeOutput(_:)`` and ``writeError(_:)`` write text as it is: JSON, which must stay exact, and text
+/// already made safe where it was built, such as a rendered ``TextTable``.
 package enum StandardStreams {
-    /// Writes text to standard output.
+    /// Writes text to standard output as it is.
+    ///
+    /// - Parameter text: JSON, or text whose data is already escaped.
     package static func writeOutput(_ text: String) {
         write(text, to: STDOUT_FILENO)
     }
 
-    /// Writes text to standard error.
+    /// Writes text to standard error as it is.
+    ///
+    /// - Parameter text: Text whose data is already escaped.
     package static func writeError(_ text: String) {
         write(text, to: STDERR_FILENO)
+    }
+
+    /// Writes one line to standard output, escaped for the terminal, then a newline.
+    ///
+    /// ```swift
+    /// StandardStreams.writeOutputLine("Reset '\(name)': deleted \(keys)")
+    /// ```
+    ///
+    /// - Parameter line: The line without its newline; line breaks inside it are shown escaped.
+    package static func writeOutputLine(_ line: String) {
+        writeOutput(TerminalText.escaping(line) + "\n")
+    }
+
+    /// Writes one line to standard error, escaped for the terminal, then a newline.
+    ///
+    /// - Parameter line: The line without its newline; line breaks inside it are shown escaped.
+    package static func writeErrorLine(_ line: String) {
+        writeError(TerminalText.escaping(line) + "\n")
     }
 
     /// Writes every byte, retrying after partial writes and interruptions.

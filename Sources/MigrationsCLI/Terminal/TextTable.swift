@@ -3,6 +3,10 @@
 /// Widths count characters of the plain text, so colour escapes never break the alignment; the last
 /// column is not padded, so lines carry no trailing spaces.
 ///
+/// Cells hold data as it is: ``render(style:)`` escapes every header and cell with
+/// ``TerminalText/escaping(_:)`` before measuring and colouring it, so a name or error holding an ESC,
+/// a line break or a bidirectional override is shown escaped (`\u{1B}`), never obeyed by the terminal.
+///
 /// ```
 /// NAME                    STATE      DURATION
 /// 2025-01-01-write-csv    completed     0.21s
@@ -10,7 +14,7 @@
 package struct TextTable: Sendable {
     /// One cell: its text and an optional colour.
     package struct Cell: Sendable, ExpressibleByStringLiteral {
-        /// The plain text.
+        /// The plain text, as it is: the table escapes it when it renders, so callers never do.
         package var text: String
         /// The colour, applied when the style allows.
         package var attribute: TerminalStyle.Attribute?
@@ -44,19 +48,24 @@ package struct TextTable: Sendable {
         rows.append(row)
     }
 
-    /// The table as lines ending in newlines.
+    /// The table as lines ending in newlines, every cell escaped for the terminal, then coloured.
+    ///
+    /// - Parameter style: Whether the cells' colours are written.
     package func render(style: TerminalStyle) -> String {
-        var widths = headers.map(\.count)
-        for row in rows {
+        let shownHeaders = headers.map { Cell(TerminalText.escaping($0), .bold) }
+        let shownRows = rows.map { row in row.map { Cell(TerminalText.escaping($0.text), $0.attribute) } }
+        var widths = shownHeaders.map(\.text.count)
+        for row in shownRows {
             for (index, cell) in row.enumerated() where index < widths.count {
                 widths[index] = max(widths[index], cell.text.count)
             }
         }
-        var output = line(headers.map { Cell($0, .bold) }, widths: widths, style: style)
-        for row in rows { output += line(row, widths: widths, style: style) }
+        var output = line(shownHeaders, widths: widths, style: style)
+        for row in shownRows { output += line(row, widths: widths, style: style) }
         return output
     }
 
+    /// One line of cells already escaped: padded to the widths, then coloured.
     private func line(_ cells: [Cell], widths: [Int], style: TerminalStyle) -> String {
         var parts: [String] = []
         for (index, width) in widths.enumerated() {

@@ -1,0 +1,44 @@
+import Logging
+
+/// Wraps swift-log's `StreamLogHandler` for output that is not a terminal (a pipe, a log collector) and
+/// escapes the message and every metadata value with ``TerminalText/escaping(_:)`` first, so a name or an
+/// error text holding control characters or bidi overrides never reaches a reader's terminal raw.
+struct EscapingLogHandler: LogHandler {
+    private var wrapped: StreamLogHandler
+
+    /// Wraps `wrapped`.
+    ///
+    /// - Parameter wrapped: The handler that writes the line.
+    init(_ wrapped: StreamLogHandler) {
+        self.wrapped = wrapped
+    }
+
+    var logLevel: Logger.Level {
+        get { wrapped.logLevel }
+        set { wrapped.logLevel = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { wrapped.metadata }
+        set { wrapped.metadata = newValue }
+    }
+
+    var metadataProvider: Logger.MetadataProvider? {
+        get { wrapped.metadataProvider }
+        set { wrapped.metadataProvider = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { wrapped[metadataKey: key] }
+        set { wrapped[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        event.message = Logger.Message(stringLiteral: TerminalText.escaping(event.message.description))
+        event.metadata = event.metadata?.mapValues { .string(TerminalText.escaping($0.description)) }
+        var handler = wrapped
+        handler.metadata = wrapped.metadata.mapValues { .string(TerminalText.escaping($0.description)) }
+        handler.log(event: event)
+    }
+}
