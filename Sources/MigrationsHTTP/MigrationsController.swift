@@ -20,8 +20,20 @@ public import Migrations
 /// Every route requires an identity from the authenticator (401 otherwise); its
 /// ``MigrationsIdentity/migrationsActor`` is recorded as `triggeredBy`. A run whose migration failed
 /// answers 500 with the failed result; an unknown name 404; a migration running here or holding a lease
-/// elsewhere 409 with the holder (the endpoints never wait for another replica); malformed JSON 400.
-/// Error bodies are ``MigrationsAPIError/Body``.
+/// elsewhere 409 with the holder (the endpoints never wait for another replica); malformed JSON 400; a
+/// state store or lease backend that failed or cannot be reached, or a run cancelled before it started, 503.
+///
+/// Every error answer under the group has a ``MigrationsAPIError/Body``, those Hummingbird produces included:
+///
+/// | request | answer |
+/// |---|---|
+/// | a body over the context's `maxUploadSize` (2 MiB by default) | 413 `content-too-large` |
+/// | a path under the group that no endpoint serves | 404 `not-found` |
+/// | a known path with another method (`GET /migrations/run`) | 405 `method-not-allowed`, with `Allow` |
+/// | an error that is neither a ``MigrationError`` nor an HTTP error | 500 `internal-server-error` |
+///
+/// 404 and 405 come after authentication (401 first), and cover `GET`, `POST`, `PUT`, `PATCH` and `DELETE`.
+/// Text the caller sent (a migration name, a path) is repeated at most 200 bytes long, then `…(truncated)`.
 public struct MigrationsController<App: Sendable, Context: AuthRequestContext>: Sendable
 where Context.Identity: MigrationsIdentity {
     private let runner: MigrationRunner<App>
@@ -37,24 +49,45 @@ where Context.Identity: MigrationsIdentity {
         self.makeAppContext = context
     }
 
-    /// Adds the authenticator, the authentication requirement and the routes to `group`.
+    /// Adds the JSON error bodies, the authenticator, the authentication requirement, the routes and the
+    /// 404 and 405 answers for stray requests to `group`.
+    ///
+    /// Give the endpoints a group of their own: the fallback routes answer every other path under it.
+    ///
+    /// - Parameters:
+    ///   - group: The group the endpoints live in, such as `router.group("migrations")`.
+    ///   - authenticator: Finds the caller's identity; a request without one answers 401.
     public func addRoutes<Authenticator: AuthenticatorMiddleware>(
         to group: RouterGroup<Context>,
         authenticator: Authenticator
     ) where Authenticator.Context == Context {
         group
+            .add(middleware: MigrationsErrorBodyMiddleware<Context>())
             .add(middleware: authenticator)
             .add(middleware: RequireIdentityMiddleware<Context>())
-            .get(use: status)
-            .post("run", use: run)
-            .post("run-pending", use: runPending)
-            .post("rollback", use: rollback)
+        let endpoints = self.endpoints
+        for endpoint in endpoints {
+            group.on(endpoint.path, method: endpoint.method, use: endpoint.handler)
+        }
+        MigrationsFallbackRoutes.add(to: group, beside: endpoints.map { (path: $0.path, method: $0.method) })
+    }
+
+    private typealias EndpointHandler = @Sendable (Request, Context) async throws -> Response
+
+    /// Every endpoint: its path under the group, its method and its handler.
+    private var endpoints: [(path: RouterPath, method: HTTPRequest.Method, handler: EndpointHandler)] {
+        [
+            (path: "", method: .get, handler: status),
+            (path: "run", method: .post, handler: run),
+            (path: "run-pending", method: .post, handler: runPending),
+            (path: "rollback", method: .post, handler: rollback),
+        ]
     }
 
     // MARK: - Handlers
 
     @Sendable func status(_ request: Request, context: Context) async throws -> Response {
-        try await answering {
+        try await answering(context) {
             try JSONResponse.make(
                 try await runner.status(context: try await makeAppContext()).map(MigrationStatusRow.init))
         }
@@ -62,7 +95,7 @@ where Context.Identity: MigrationsIdentity {
 
     @Sendable func run(_ request: Request, context: Context) async throws -> Response {
         let body = try await Self.decode(RunMigrationRequest.self, request, context)
-        return try await answering {
+        return try await answering(context) {
             let result = try await runner.run(
                 body.name, context: try await makeAppContext(), options: options(context, dryRun: body.dryRun))
             return try JSONResponse.make(result, status: result.isFailure ? .internalServerError : .ok)
@@ -71,7 +104,7 @@ where Context.Identity: MigrationsIdentity {
 
     @Sendable func runPending(_ request: Request, context: Context) async throws -> Response {
         let body = try await Self.decodeOptional(RunPendingRequest.self, request, context) ?? RunPendingRequest()
-        return try await answering {
+        return try await answering(context) {
             var options = options(context, dryRun: body.dryRun)
             options.continueOnError = body.continueOnError ?? false
             let results = try await runner.runPending(context: try await makeAppContext(), options: options)
@@ -82,7 +115,7 @@ where Context.Identity: MigrationsIdentity {
 
     @Sendable func rollback(_ request: Request, context: Context) async throws -> Response {
         let body = try await Self.decode(RollbackMigrationRequest.self, request, context)
-        return try await answering {
+        return try await answering(context) {
             let result = try await runner.rollback(
                 body.name, context: try await makeAppContext(), options: options(context, dryRun: body.dryRun))
             return try JSONResponse.make(result, status: result.isFailure ? .internalServerError : .ok)
@@ -99,11 +132,20 @@ where Context.Identity: MigrationsIdentity {
         )
     }
 
-    private func answering(_ body: () async throws -> Response) async throws -> Response {
+    /// Runs an endpoint's work: a ``MigrationError`` answers as ``MigrationsAPIError/init(_:)`` says, any
+    /// other error (one the application context threw, say) answers a JSON 500 and is logged.
+    private func answering(_ context: Context, _ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
+        } catch let error as MigrationsAPIError {
+            throw error
         } catch let error as MigrationError {
             throw MigrationsAPIError(error)
+        } catch {
+            context.logger.error(
+                "a migrations endpoint failed with an unexpected error",
+                metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+            throw MigrationsAPIError.unexpected(error)
         }
     }
 
@@ -124,9 +166,11 @@ where Context.Identity: MigrationsIdentity {
         do {
             return try await request.decode(as: type, context: context)
         } catch let error as HTTPError where error.status == .badRequest {
+            // The decoder's complaint may quote the body: it is capped like any other echo of the request.
+            let complaint = EchoedInput.capped(error.body ?? "malformed JSON")
             throw MigrationsAPIError(
                 status: .badRequest, code: "bad-request",
-                message: "the request body is not a valid \(type): \(error.body ?? "malformed JSON")")
+                message: "the request body is not a valid \(type): \(complaint)")
         }
     }
 }

@@ -29,13 +29,16 @@ struct LeasesCommand: AsyncParsableCommand {
     func run() async throws {
         try await redis.withInspector { inspector, target in
             let now = Date()
-            let rows = try await inspector.leases().map { MigrationLeaseRow($0, now: now) }
+            let all = try await inspector.allLeases()
+            let rows =
+                (all.leases.map { MigrationLeaseRow($0, now: now) } + all.foreign.map { MigrationLeaseRow($0) })
+                .sorted { $0.name < $1.name }
             if json {
                 try JSONOutput.write(rows)
                 return
             }
             guard !rows.isEmpty else {
-                StandardStreams.writeOutputLine("No live leases \(redis.place(target)).")
+                StandardStreams.writeOutputLine("No leases \(redis.place(target)).")
                 return
             }
             StandardStreams.writeOutput(Self.render(rows, style: .forStandardOutput()))
@@ -46,6 +49,16 @@ struct LeasesCommand: AsyncParsableCommand {
         var table = TextTable(headers: ["NAME", "HOLDER", "TRIGGERED BY", "FENCE", "AGE", "TTL LEFT", "RENEWED"])
         table.rightAligned = [3, 4, 5]
         for row in rows {
+            if let unrecognised = row.unrecognisedValue {
+                table.append([
+                    TextTable.Cell(row.name),
+                    TextTable.Cell("unrecognised value: \(unrecognised)", .yellow),
+                    TextTable.Cell("-"), TextTable.Cell("-"), TextTable.Cell("-"),
+                    TextTable.Cell(row.holder.ttlMilliseconds.map(DisplayFormat.milliseconds) ?? "none"),
+                    TextTable.Cell("unknown (unlock --force clears it)", .yellow),
+                ])
+                continue
+            }
             let renewed: TextTable.Cell =
                 if let since = row.millisecondsSinceRefresh {
                     TextTable.Cell(
@@ -55,7 +68,7 @@ struct LeasesCommand: AsyncParsableCommand {
                     TextTable.Cell("never expires (stale)", .yellow)
                 }
             var holder = "\(row.holder.host) pid \(row.holder.pid)"
-            if let note = ProcessLiveness.note(for: row.holder), note.contains("not running") { holder += " (gone)" }
+            if ProcessLiveness.isGone(row.holder) { holder += " (gone)" }
             table.append([
                 TextTable.Cell(row.name),
                 TextTable.Cell(holder),

@@ -37,7 +37,7 @@ struct ShowCommand: AsyncParsableCommand {
             guard details.exists else {
                 let known = try await inspector.migrationNames()
                 throw MigrationsCommandError(
-                    .refused,
+                    .usage,
                     "nothing is stored for migration '\(name)' \(redis.place(target)); "
                         + "known: \(Self.list(known))")
             }

@@ -34,11 +34,9 @@ public struct RedisLeaseInspection: Sendable, Equatable {
         ttlLeftMilliseconds.map { max(0, value.ttlMs - $0) }
     }
 
-    /// Whether the holder is still renewing the lease.
-    ///
-    /// A live holder renews every third of the TTL, so a lease renewed less than a third of its TTL (plus
-    /// one second of slack) ago has a live holder; one not renewed for longer is stuck or about to expire.
-    /// A lease without expiry is never considered refreshed.
+    /// Whether the holder is still renewing the lease: renewed within one renewal interval (a third of
+    /// the TTL) plus a second of slack. A live holder renews that often, so a lease not renewed for longer
+    /// has a stuck or dead holder and is about to expire. A lease without expiry is never considered renewed.
     public var isRecentlyRefreshed: Bool {
         guard let since = millisecondsSinceRefresh else { return false }
         return since < value.ttlMs / 3 + 1000
@@ -206,6 +204,15 @@ extension RedisMigrationInspector {
     /// - Throws: `RedisError` when Redis cannot be reached.
     public func forceUnlock(_ name: String) async throws -> RedisLeaseValue? {
         try await forceUnlockAnyValue(name)
+    }
+
+    /// The exact bytes stored at a migration's `:lease` key, whatever their shape.
+    ///
+    /// - Parameter name: The migration.
+    /// - Returns: The value, or `nil` when there is no lease.
+    /// - Throws: `RedisError` when Redis cannot be reached or refuses the command.
+    public func rawLease(of name: String) async throws -> [UInt8]? {
+        try await connection.send(["GET", keys.lease(name)]).bytes
     }
 
     /// Deletes a migration's lease if, and only if, it still holds exactly `value` (the bytes an operator

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationsTestSupport
 import Migrations
 import MigrationsRedis
 import RedisClient

@@ -94,7 +94,7 @@ struct OperatorStatusTests {
         #expect(try await fixture.migrate(["run", "2025-01-01-write-customers-csv"]).status == 0)
 
         let outcome = try await fixture.tool(["show", "nope"])
-        #expect(outcome.status == 1, "\(outcome)")
+        #expect(outcome.status == 2, "\(outcome)")
         #expect(
             outcome.standardError
                 == "error: nothing is stored for migration 'nope' under prefix 'migration' at \(fixture.redisURL); "

@@ -203,7 +203,7 @@ struct TerminalSafetyTests {
         try await fixture.redis("SET", "migration:\(hostileName):completed", "true")
 
         let unknown = try await fixture.tool(["show", "nope\u{1B}[2J"])
-        #expect(unknown.status == 1, "\(unknown)")
+        #expect(unknown.status == 2, "\(unknown)")
         #expect(!unknown.standardError.utf8.contains(0x1B), "\(unknown)")
         #expect(
             unknown.standardError.hasPrefix("error: nothing is stored for migration 'nope\\u{1B}[2J'"), "\(unknown)")

@@ -54,11 +54,14 @@ struct HTTPHarness {
     }
 }
 
-private let authorized: HTTPFields = [.authorization: "Bearer \(HTTPHarness.token)", .contentType: "application/json"]
+/// The headers of an authenticated JSON request.
+let authorized: HTTPFields = [.authorization: "Bearer \(HTTPHarness.token)", .contentType: "application/json"]
 
-private func json(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+/// A request body.
+func json(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
-private func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
+/// Decodes a response body in the shared JSON conventions.
+func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
     try MigrationJSON.decoder().decode(type, from: Data(buffer: response.body))
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Migrations
 import MigrationsRedis
+import MigrationsTestSupport
 import RedisClient
 import RedisTestSupport
 import Testing
@@ -84,12 +85,13 @@ struct RedisLeaseTests {
 
     @Test("an operator clearing the lease mid-run cancels the step and reports lease lost")
     func clearedLeaseCancelsTheStep() async throws {
+        // This test once hung CI: with a 600 ms TTL a loaded machine woke the supervisor after the lease's
+        // local deadline, the run ended as "lease lost" before the loop below ever saw the lease, and the
+        // loop polled for it forever. The TTL leaves room for a busy machine; every wait is bounded.
         let harness = try await RedisHarness.start(
-            [countingMigration("long", step: .seconds(20))], leaseTimeToLive: .milliseconds(600))
+            [countingMigration("long", step: .seconds(20))], leaseTimeToLive: .seconds(3))
         async let result = harness.runner.run("long", context: harness.app)
-        while try await harness.server.command("EXISTS", "migration:long:lease").int == 0 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await waitUntil("the step runs") { try await harness.app.count("long") == 1 }
         _ = try await harness.backend.leaseProvider.forceUnlock("long")
         let finished = try await result
         #expect(finished.status == .failed)
@@ -104,8 +106,8 @@ struct RedisLeaseTests {
         let first = try await RedisHarness.start([migration], leaseTimeToLive: .seconds(30))
         let second = try await RedisHarness.start([migration], server: first.server, leaseTimeToLive: .seconds(30))
         async let holder = first.runner.run("shared", context: first.app)
-        while try await first.server.command("EXISTS", "migration:shared:lease").int == 0 {
-            try await Task.sleep(for: .milliseconds(5))
+        try await waitUntil("the first replica holds the lease") {
+            try await first.server.command("EXISTS", "migration:shared:lease").int == 1
         }
         let started = ContinuousClock.now
         let waited = try await second.runner.run("shared", context: second.app)

@@ -44,8 +44,8 @@ struct ReplicaRaceTests {
     func killedHolderIsTakenOverAfterTheTTL() async throws {
         let server = try await RedisServer.start()
         let holder = try worker(server, count: 1, extra: ["--ttl-ms", "1000", "--step-ms", "30000"])
-        while try await server.command("EXISTS", "migration:race-0:lease").int == 0 {
-            try await Task.sleep(for: .milliseconds(10))
+        try await waitUntil("the holder takes the lease") {
+            try await server.command("EXISTS", "migration:race-0:lease").int == 1
         }
         try await Task.sleep(for: .milliseconds(200))
         holder.signal(SIGKILL)
@@ -73,8 +73,8 @@ struct ReplicaRaceTests {
     func stalledHolderIsFencedOff() async throws {
         let server = try await RedisServer.start()
         let stale = try worker(server, count: 1, extra: ["--ttl-ms", "1000", "--step-ms", "1500"])
-        while try await server.command("EXISTS", "migration:race-0:lease").int == 0 {
-            try await Task.sleep(for: .milliseconds(10))
+        try await waitUntil("the holder takes the lease") {
+            try await server.command("EXISTS", "migration:race-0:lease").int == 1
         }
         stale.signal(SIGSTOP)
         let successor = try worker(server, count: 1, extra: ["--ttl-ms", "1000"])

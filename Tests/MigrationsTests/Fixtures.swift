@@ -2,6 +2,7 @@ import Foundation
 import InMemoryLogging
 import Logging
 import Migrations
+import MigrationsTestSupport
 import Synchronization
 
 /// The application context of the tests: counts every step it is asked to run.
@@ -90,19 +91,7 @@ struct TestSetupError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Polls `condition` every 2 ms until it holds, for at most `limit` of real time.
-///
-/// - Throws: ``PollTimeout`` when it never held: every wait in these tests is bounded.
-func pollUntil(limit: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + limit
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw PollTimeout(limit: limit) }
-        try await Task.sleep(for: .milliseconds(2))
-    }
-}
-
-/// A bounded wait that ran out.
-struct PollTimeout: Error, CustomStringConvertible {
-    let limit: Duration
-    var description: String { "the condition did not hold within \(limit)" }
+/// Polls `condition` until it holds, for at most 20 s of real time.
+func pollUntil(_ condition: () async throws -> Bool) async throws {
+    try await waitUntil("the condition holds", interval: .milliseconds(2), condition)
 }

@@ -204,7 +204,7 @@ struct RunnerTests {
             }
         ])
         async let first = harness.runner.run("a", context: harness.app)
-        while harness.runner.runningMigrations.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
+        try await pollUntil { !harness.runner.runningMigrations.isEmpty }
         let error = await #expect(throws: MigrationError.self) {
             try await harness.runner.run("a", context: harness.app)
         }

@@ -13,7 +13,9 @@ package enum JSONOutput {
     /// Encodes a value as the commands print it.
     package static func encode<Value: Encodable>(_ value: Value) throws -> String {
         do {
-            return String(decoding: try MigrationJSON.encoder(pretty: true).encode(value), as: UTF8.self)
+            let text = String(decoding: try MigrationJSON.encoder(pretty: true).encode(value), as: UTF8.self)
+            // Foundation pretty-prints an empty array as "[\n\n]"; every JSON tool expects "[]".
+            return text.filter { !$0.isWhitespace } == "[]" ? "[]" : text
         } catch {
             throw MigrationsCommandError(.failed, "could not encode the JSON output: \(error)")
         }

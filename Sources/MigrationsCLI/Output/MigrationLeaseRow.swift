@@ -2,7 +2,10 @@ public import Foundation
 public import Migrations
 public import MigrationsRedis
 
-/// One live lease in the output of `migrations leases --json` (and the `lease` of `show --json`).
+/// One lease in the output of `migrations leases --json` (and the `lease` of `show --json`).
+///
+/// A `:lease` key holding a value that is not ours (garbage, another tool's JSON) is listed too, with
+/// `unrecognisedValue` (shown safely, cut to 80 characters) and a placeholder holder (`host` `unknown`).
 ///
 /// ```json
 /// {
@@ -30,6 +33,8 @@ public struct MigrationLeaseRow: Sendable, Codable, Equatable {
     public var millisecondsSinceRefresh: Int64?
     /// Whether the holder renewed the lease within a third of its TTL plus a second: it is alive.
     public var recentlyRefreshed: Bool
+    /// The value of a `:lease` key that is not a lease of ours, cut to 80 characters; absent for ours.
+    public var unrecognisedValue: String?
 
     /// Creates a row.
     public init(
@@ -42,6 +47,7 @@ public struct MigrationLeaseRow: Sendable, Codable, Equatable {
         self.leaseTimeToLiveMilliseconds = leaseTimeToLiveMilliseconds
         self.millisecondsSinceRefresh = millisecondsSinceRefresh
         self.recentlyRefreshed = recentlyRefreshed
+        self.unrecognisedValue = nil
     }
 
     /// The row of a lease read by `RedisMigrationInspector`.
@@ -54,5 +60,19 @@ public struct MigrationLeaseRow: Sendable, Codable, Equatable {
             name: lease.name, holder: lease.holder, ageSeconds: lease.ageSeconds(at: now),
             leaseTimeToLiveMilliseconds: lease.value.ttlMs, millisecondsSinceRefresh: lease.millisecondsSinceRefresh,
             recentlyRefreshed: lease.isRecentlyRefreshed)
+    }
+
+    /// The row of a `:lease` key whose value is not ours.
+    ///
+    /// - Parameter foreign: The foreign value read by `RedisMigrationInspector`.
+    public init(_ foreign: RedisForeignLease) {
+        self.init(
+            name: foreign.name,
+            holder: LeaseHolder(
+                host: "unknown", pid: 0, triggeredBy: "unknown", acquiredAt: Date(timeIntervalSince1970: 0),
+                ttlMilliseconds: foreign.ttlLeftMilliseconds),
+            ageSeconds: 0, leaseTimeToLiveMilliseconds: foreign.ttlLeftMilliseconds ?? 0,
+            millisecondsSinceRefresh: nil, recentlyRefreshed: false)
+        unrecognisedValue = foreign.preview()
     }
 }
