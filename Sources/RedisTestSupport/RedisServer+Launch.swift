@@ -50,7 +50,9 @@ extension RedisServer {
     // MARK: - Launching
 
     /// Writes `redis.conf`, launches the server and waits until it answers.
-    static func launch(executable: String, port: Int, directory: String, options: Options) async throws -> Process {
+    static func launch(
+        executable: String, port: Int, directory: String, options: Options, untilLoaded: Bool = true
+    ) async throws -> Process {
         let configPath = directory + "/redis.conf"
         let config = configuration(port: port, directory: directory, options: options)
         do {
@@ -74,7 +76,7 @@ extension RedisServer {
             throw RedisServerError(code: .launchFailed, message: "cannot launch \(executable): \(error)")
         }
         try? output.close()
-        try await waitUntilReady(process, port: port, directory: directory)
+        try await waitUntilReady(process, port: port, directory: directory, untilLoaded: untilLoaded)
         return process
     }
 
@@ -136,7 +138,11 @@ extension RedisServer {
     // MARK: - Readiness
 
     /// Polls with `PING` until the server answers (a `NOAUTH` error counts as an answer).
-    private static func waitUntilReady(_ process: Process, port: Int, directory: String) async throws {
+    /// Waits until the server answers `PING`; with `untilLoaded`, until it answers something other than
+    /// `LOADING` (its data set is in memory), so that a test's first command after a restart sees the data.
+    private static func waitUntilReady(
+        _ process: Process, port: Int, directory: String, untilLoaded: Bool
+    ) async throws {
         let deadline = ContinuousClock.now + readinessLimit
         let probe = RedisConfiguration(
             endpoint: .tcp(host: "127.0.0.1", port: port),
@@ -155,7 +161,7 @@ extension RedisServer {
                 error.isPortTaken = log.contains("Address already in use")
                 throw error
             }
-            if await answersPing(probe) {
+            if await answersPing(probe, untilLoaded: untilLoaded) {
                 return
             }
             try await Task.sleep(for: .milliseconds(20))
@@ -168,13 +174,14 @@ extension RedisServer {
         )
     }
 
-    private static func answersPing(_ probe: RedisConfiguration) async -> Bool {
+    private static func answersPing(_ probe: RedisConfiguration, untilLoaded: Bool) async -> Bool {
         do {
             let connection = try await RedisConnection(configuration: probe)
             defer { connection.close() }
             try await connection.send(["PING"])
             return true
         } catch {
+            if untilLoaded && error.code == .loading { return false }
             return !error.isTransport
         }
     }

@@ -180,14 +180,18 @@ public final class RedisServer: Sendable {
     /// With ``Options/appendOnly`` the data written before survives. Connections opened before see a
     /// transport error on their next call and reconnect on the call after.
     ///
+    /// - Parameter untilLoaded: Whether to return only once the server has loaded its data set (it
+    ///   answers `LOADING` until then); `false` returns as soon as it accepts connections, to test clients
+    ///   against a loading server.
     /// - Throws: ``RedisServerError`` if the server does not come back.
-    public func restart() async throws {
+    public func restart(untilLoaded: Bool = true) async throws {
         stop()
         let relaunched = try await Self.launch(
             executable: executable,
             port: port,
             directory: directory,
-            options: options
+            options: options,
+            untilLoaded: untilLoaded
         )
         process.withLock { $0 = (relaunched, PinnedProcess(pid: relaunched.processIdentifier)) }
     }

@@ -164,7 +164,7 @@ struct ExampleServiceTests {
         ]
         let port = try freePort()
         let replica = try ChildProcess.launch(
-            "example-service", ["serve", "--port", "\(port)", "--lease-ttl", "30"],
+            "example-service", ["serve", "--port", "\(port)", "--lease-ttl", "30", "--triggered-by", "deploy-77"],
             environment: serviceEnvironment(environment), directory: work)
         let lease = "migration:2025-01-15-import-legacy-users:lease"
         for _ in 0..<300 where try await redis.command("EXISTS", lease).int == 0 {
@@ -178,6 +178,11 @@ struct ExampleServiceTests {
         #expect(try await redis.command("GET", "migration:2025-01-15-import-legacy-users:completed").isNull)
         let error = try await redis.command("GET", "migration:2025-01-15-import-legacy-users:error").string
         #expect(error?.contains("cancelled") == true)
+        let failure = try #require(
+            try await redis.command("GET", "migration:2025-01-15-import-legacy-users:failure").bytes)
+        let record = try MigrationResult.decode(from: Data(failure))
+        #expect(record.triggeredBy == "deploy-77", "serve --triggered-by is recorded as who ran it")
+        #expect(record.failure == .cancelled)
         #expect((outcome.standardOutput + outcome.standardError).contains("not serving"), "\(outcome)")
 
         let successor = try ChildProcess.launch(

@@ -178,14 +178,14 @@ struct RedisStateStoreTests {
             _ = try await filler.pipeline((0..<1000).map { ["SET", "filler:\(batch):\($0)", "x"] })
         }
         try await harness.server.command("SAVE")
-        try await harness.server.restart()
+        try await harness.server.restart(untilLoaded: false)
         let loading = await #expect(throws: RedisError.self) { try await harness.server.command("GET", "filler:0:0") }
         #expect(loading?.code == .loading, "the server was not loading after the restart: \(String(describing: loading))")
 
         let states = try await harness.backend.stateStore.states(for: names)
         #expect(states["l-0"]?.isCompleted == true, "\(String(describing: states["l-0"]))")
 
-        try await harness.server.restart()
+        try await harness.server.restart(untilLoaded: false)
         let request = LeaseRequest(
             name: "l-1", holder: LeaseHolder(host: "h", pid: 1, triggeredBy: "tests"), skipIfCompleted: true)
         try await harness.backend.connection.reconnect()  // connecting works while the server loads
