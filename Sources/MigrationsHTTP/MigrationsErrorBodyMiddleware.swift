@@ -6,8 +6,7 @@ import Migrations
 /// ``MigrationsController/addRoutes(to:authenticator:)`` adds it first to the group, so it sees everything the
 /// group's other middleware and endpoints throw or answer:
 ///
-/// - a ``MigrationsAPIError`` passes through unchanged;
-/// - a ``MigrationError`` becomes its ``MigrationsAPIError/init(_:)`` answer;
+/// - a ``MigrationsAPIError`` passes through unchanged (the endpoints turn every ``MigrationError`` into one);
 /// - a Hummingbird `HTTPError` keeps its status and headers, and its message (capped) goes into the body;
 /// - any other `HTTPResponseError` (the 413 of a body over the context's `maxUploadSize`, for instance) and any
 ///   4xx or 5xx answer without a body keep their status and headers and get a body that says what happened.
@@ -31,8 +30,6 @@ struct MigrationsErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware 
             response = try await next(request, context)
         } catch let error as MigrationsAPIError {
             throw error
-        } catch let error as MigrationError {
-            throw MigrationsAPIError(error)
         } catch let error as HTTPError {
             throw MigrationsAPIError(
                 failureStatus: error.status, message: error.body, headers: error.headers, request: request,

@@ -106,12 +106,7 @@ public struct RedisMigrationInspector: Sendable {
         var start = 0
         while start < names.count {
             let batch = Array(names[start..<min(names.count, start + batchSize)])
-            let replies = try RedisStateStore.failingOnServerState(
-                try await connection.pipeline(batch.flatMap(store.stateCommands)))
-            let width = RedisStateStore.stateReadCount
-            for (index, name) in batch.enumerated() {
-                states.append((name, store.decodeState(name, Array(replies[(index * width)..<((index + 1) * width)]))))
-            }
+            for (name, state) in zip(batch, try await store.fetchStates(batch)) { states.append((name, state)) }
             start += batchSize
         }
         return states

@@ -43,26 +43,24 @@ public final class RedisStateStore: MigrationStateStore {
     /// migration's state carries a ``StoredMigrationState/problem`` naming the key.
     public func states(for names: [String]) async throws -> [String: StoredMigrationState] {
         guard !names.isEmpty else { return [:] }
-        var commands: [[String]] = []
-        commands.reserveCapacity(names.count * Self.stateReadCount)
-        for name in names { commands += stateCommands(name) }
-        let replies = try await read("read the state of \(names.count) migrations") {
-            try Self.failingOnServerState(try await connection.pipeline(commands))
-        }
-        var states: [String: StoredMigrationState] = [:]
-        states.reserveCapacity(names.count)
-        for (index, name) in names.enumerated() {
-            let width = Self.stateReadCount
-            states[name] = decodeState(name, Array(replies[(index * width)..<((index + 1) * width)]))
-        }
-        return states
+        let read = try await read("read the state of \(names.count) migrations") { try await fetchStates(names) }
+        return Dictionary(zip(names, read)) { _, last in last }
     }
 
-    /// How many reads ``stateCommands(_:)`` makes per migration.
-    static let stateReadCount = 7
+    /// Reads the state of `names` in one pipelined round trip, in their order: the one read that both
+    /// ``states(for:)`` and ``RedisMigrationInspector`` use. An error reply about the server fails it.
+    func fetchStates(_ names: [String]) async throws(RedisError) -> [StoredMigrationState] {
+        guard !names.isEmpty else { return [] }
+        let commands = names.map(stateCommands)
+        let width = commands[0].count
+        let replies = try Self.failingOnServerState(try await connection.pipeline(commands.flatMap { $0 }))
+        return names.enumerated().map { index, name in
+            decodeState(name, Array(replies[(index * width)..<((index + 1) * width)]))
+        }
+    }
 
     /// The reads ``decodeState(_:_:)`` expects for one migration, in its order.
-    func stateCommands(_ name: String) -> [[String]] {
+    private func stateCommands(_ name: String) -> [[String]] {
         [
             ["GET", keys.completed(name)], ["GET", keys.result(name)], ["GET", keys.error(name)],
             ["GET", keys.lease(name)], ["PTTL", keys.lease(name)], ["GET", keys.progress(name)],
@@ -84,13 +82,12 @@ public final class RedisStateStore: MigrationStateStore {
         let name = result.name
         let json = String(decoding: try result.jsonData(), as: UTF8.self)
         guard let fence else {
-            _ = try await perform("record the completion of '\(name)'") {
-                try await connection.pipeline([
+            return try await unfencedWrite(
+                "record the completion of '\(name)'",
+                [
                     ["SET", keys.completed(name), "true"], ["SET", keys.result(name), json],
                     ["DEL", keys.error(name), keys.failure(name)],
                 ])
-            }
-            return .stillHeld
         }
         return try await fencedWrite(
             RedisMigrationScripts.complete, name: name, fence: fence, what: "record the completion",
@@ -118,13 +115,9 @@ public final class RedisStateStore: MigrationStateStore {
         let message = result.error ?? "failed"
         let json = String(decoding: try result.jsonData(), as: UTF8.self)
         guard let fence else {
-            _ = try await perform("record the failure of '\(name)'") {
-                try Self.failingOnServerState(
-                    try await connection.pipeline([
-                        ["SET", keys.error(name), message], ["SET", keys.failure(name), json],
-                    ]))
-            }
-            return .stillHeld
+            return try await unfencedWrite(
+                "record the failure of '\(name)'",
+                [["SET", keys.error(name), message], ["SET", keys.failure(name), json]])
         }
         return try await fencedWrite(
             RedisMigrationScripts.fail, name: name, fence: fence, what: "record the failure",
@@ -139,13 +132,9 @@ public final class RedisStateStore: MigrationStateStore {
         let name = result.name
         let json = String(decoding: try result.jsonData(), as: UTF8.self)
         guard let fence else {
-            _ = try await perform("record the rollback of '\(name)'") {
-                try await connection.pipeline([
-                    ["DEL", keys.completed(name), keys.error(name), keys.failure(name)],
-                    ["SET", keys.result(name), json],
-                ])
-            }
-            return .stillHeld
+            return try await unfencedWrite(
+                "record the rollback of '\(name)'",
+                [["DEL", keys.completed(name), keys.error(name), keys.failure(name)], ["SET", keys.result(name), json]])
         }
         return try await fencedWrite(
             RedisMigrationScripts.rollBack, name: name, fence: fence, what: "record the rollback",
@@ -219,6 +208,15 @@ public final class RedisStateStore: MigrationStateStore {
             if error.code != .wrongType { throw error }
         }
         return replies
+    }
+
+    /// A write made without a fence (the caller holds no lease): one pipeline, whose error replies fail
+    /// it rather than pass for success.
+    private func unfencedWrite(_ what: String, _ commands: [[String]]) async throws -> LeaseDisposition {
+        _ = try await perform(what) {
+            try Self.failingOnServerState(try await connection.pipeline(commands))
+        }
+        return .stillHeld
     }
 
     /// Runs a read, riding out a restart (see ``RedisRestartRetry``).

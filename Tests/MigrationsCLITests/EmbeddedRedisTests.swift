@@ -144,10 +144,10 @@ enum LeaseWriter {
     /// left (`pttl`): `ttlMs - pttl` is how long ago it was "renewed".
     static func write(
         _ fixture: CLIFixture, name: String, host: String, pid: Int32, ttlMs: Int64, pttl: Int64,
-        prefix: String = "migration"
+        prefix: String = "migration", triggeredBy: String = "elsewhere"
     ) async throws {
         let value = RedisLeaseValue(
-            token: "0123456789abcdef0123456789abcdef", host: host, pid: pid, triggeredBy: "elsewhere",
+            token: "0123456789abcdef0123456789abcdef", host: host, pid: pid, triggeredBy: triggeredBy,
             acquiredAt: Date(timeIntervalSinceNow: -60), fencingToken: 9, ttlMs: ttlMs)
         let json = String(decoding: try MigrationJSON.encoder().encode(value), as: UTF8.self)
         try await fixture.redis("SET", "\(prefix):\(name):lease", json, "PX", String(pttl))

@@ -12,23 +12,16 @@ import Testing
 struct WaitingInterruptTests {
     static let name = "2025-01-01-write-customers-csv"
 
-    /// Plants the lease of a holder that died without releasing it (PX 600000), as the reproduction did.
-    static func plantDeadHoldersLease(_ fixture: CLIFixture) async throws {
-        let value = RedisLeaseValue(
-            token: LeaseToken.random(), host: "gone-host", pid: 4242, triggeredBy: "deploy-9",
-            acquiredAt: Date(timeIntervalSinceNow: -60), fencingToken: 1, ttlMs: 600_000)
-        let json = String(decoding: try MigrationJSON.encode(value), as: UTF8.self)
-        try await fixture.redis("SET", "migration:\(name):fence", "1")
-        try await fixture.redis("SET", "migration:\(name):lease", json, "PX", "600000")
-    }
-
     @Test("a signal ends the wait within 2 s with exit 5; nothing is written and the holder's lease is untouched",
         arguments: [SIGINT, SIGTERM])
     func signalEndsTheWait(signal: Int32) async throws {
         let fixture = try await CLIFixture.make(redis: true)
         defer { fixture.tearDown() }
         let server = try #require(fixture.server)
-        try await Self.plantDeadHoldersLease(fixture)
+        // The lease of a holder that died without releasing it, as the reproduction had it.
+        try await LeaseWriter.write(
+            fixture, name: Self.name, host: "gone-host", pid: 4242, ttlMs: 600_000, pttl: 600_000,
+            triggeredBy: "deploy-9")
         let before = try await server.snapshot(matching: "migration:*")
 
         let child = try CLIProcess.launch(

@@ -29,7 +29,8 @@ struct AttemptSupervisor {
     ///   - clock: The runner's clock.
     ///   - progress: The attempt's progress, logged and published every `progressInterval`.
     ///   - timeout: The time limit of `validate` and the step together, counted from now.
-    ///   - lease: The held lease, renewed every third of its TTL from its acquisition; `nil` for a dry run.
+    ///   - lease: The held lease, renewed every third of its TTL from ``KeptLease/acquiredAt``; `nil` for a
+    ///     dry run.
     ///   - interruption: What the supervisor raises at the timeout or when the lease is lost.
     ///   - logger: The migration's logger.
     init(
@@ -38,7 +39,6 @@ struct AttemptSupervisor {
         progressInterval: Duration,
         timeout: Duration?,
         lease: KeptLease?,
-        acquiredAt: Duration,
         interruption: AttemptInterruption,
         logger: Logger
     ) {
@@ -52,7 +52,7 @@ struct AttemptSupervisor {
         self.interruption = interruption
         self.logger = logger
         self.nextProgress = now + progressInterval
-        self.nextRenewal = lease?.lease.timeToLive.map { acquiredAt + $0 / 3 }
+        self.nextRenewal = lease.flatMap { lease in lease.lease.timeToLive.map { lease.acquiredAt + $0 / 3 } }
     }
 
     /// Supervises until its task is cancelled (the attempt ended) or the lease is lost.

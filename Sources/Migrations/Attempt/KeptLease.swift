@@ -9,6 +9,8 @@ import Synchronization
 final class KeptLease: Sendable {
     /// The lease itself.
     let lease: any MigrationLease
+    /// When the successful acquisition attempt started, on the runner's clock: renewals count from here.
+    let acquiredAt: Duration
 
     private struct State {
         var deadline: Duration?
@@ -22,6 +24,7 @@ final class KeptLease: Sendable {
     ///   - acquiredAt: When the successful acquisition attempt started, on the runner's clock.
     init(_ lease: any MigrationLease, acquiredAt: Duration) {
         self.lease = lease
+        self.acquiredAt = acquiredAt
         self.state = Mutex(State(deadline: lease.timeToLive.map { acquiredAt + Self.margin($0) }))
     }
 

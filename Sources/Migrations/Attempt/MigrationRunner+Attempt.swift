@@ -113,7 +113,6 @@ extension MigrationRunner {
     /// function always waits for it.
     func superviseAttempt<Value: Sendable>(
         lease: KeptLease?,
-        acquiredAt: Duration,
         timeout: Duration?,
         progress: MigrationProgress,
         logger: Logger,
@@ -123,7 +122,7 @@ extension MigrationRunner {
         let scope = AttemptScope(interruption: interruption, lease: lease, clock: clock)
         let supervisor = AttemptSupervisor(
             clock: clock, progress: progress, progressInterval: configuration.progressInterval, timeout: timeout,
-            lease: lease, acquiredAt: acquiredAt, interruption: interruption, logger: logger)
+            lease: lease, interruption: interruption, logger: logger)
         // Unstructured on purpose: the attempt must outlive the caller's cancellation (see above). It is
         // awaited on every path, so it never outlives this call.
         let attempt = Task {

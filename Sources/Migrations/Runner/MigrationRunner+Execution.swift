@@ -28,8 +28,7 @@ extension MigrationRunner {
         if options.dryRun {
             let run = RunRecord(name: name, startedAt: Date(), triggeredBy: triggeredBy, host: configuration.host)
             let outcome = await superviseAttempt(
-                lease: nil, acquiredAt: clock.now, timeout: options.timeout, progress: progress,
-                logger: baseContext.logger
+                lease: nil, timeout: options.timeout, progress: progress, logger: baseContext.logger
             ) { [self] scope in
                 await performWork(migration, direction: direction, context: baseContext, scope: scope)
             }
@@ -55,7 +54,7 @@ extension MigrationRunner {
         let context = makeContext(
             migration, app: app, options: options, progress: progress, fencingToken: lease.fence.fencingToken)
         let attempt: Result<MigrationResult, any Error> = await superviseAttempt(
-            lease: kept, acquiredAt: acquiredAt, timeout: options.timeout, progress: progress, logger: context.logger
+            lease: kept, timeout: options.timeout, progress: progress, logger: context.logger
         ) { [self] scope in
             do {
                 let state: StoredMigrationState

@@ -104,13 +104,10 @@ extension MigrationStatusRow {
         self.init(
             name: status.name,
             state: status.state,
-            result: StoredMigrationState(
+            stored: StoredMigrationState(
                 isCompleted: status.state == .completed, lastResult: status.lastResult, lastError: status.lastError,
-                lastFailure: status.lastFailure),
-            error: status.lastError,
-            holder: status.holder,
-            progress: status.progress,
-            problem: status.problem)
+                lastFailure: status.lastFailure, holder: status.holder, progress: status.progress,
+                problem: status.problem))
         description = status.description.isEmpty ? nil : status.description
         position = status.position
     }
@@ -124,31 +121,24 @@ extension MigrationStatusRow {
         self.init(
             name: name,
             state: Self.state(of: stored),
-            result: stored,
-            error: stored.lastError,
-            holder: stored.holder,
-            progress: stored.progress,
-            problem: stored.problem)
+            stored: stored)
     }
 
     /// The row of a state: its times, author and failure come from the run that produced the state
     /// (``StoredMigrationState/latestRun``), never from an older run beside a newer failure.
-    private init(
-        name: String, state: MigrationStatus.State, result stored: StoredMigrationState, error: String?,
-        holder: LeaseHolder?, progress: ProgressSnapshot?, problem: String?
-    ) {
+    private init(name: String, state: MigrationStatus.State, stored: StoredMigrationState) {
         let run = stored.latestRun
         self.init(
             name: name,
             state: state,
             completedAt: stored.isCompleted && run?.status == .completed ? run?.finishedAt : nil,
             duration: run?.duration,
-            triggeredBy: holder?.triggeredBy ?? run?.triggeredBy,
-            error: error,
-            holder: holder,
-            progress: holder == nil ? nil : progress,
-            problem: problem)
-        failure = error == nil ? nil : run?.failure
+            triggeredBy: stored.holder?.triggeredBy ?? run?.triggeredBy,
+            error: stored.lastError,
+            holder: stored.holder,
+            progress: stored.holder == nil ? nil : stored.progress,
+            problem: stored.problem)
+        failure = stored.lastError == nil ? nil : run?.failure
         finishedAt = run?.finishedAt
         attempts = stored.attemptsSoFar > 0 ? stored.attemptsSoFar : nil
     }
