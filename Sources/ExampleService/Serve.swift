@@ -56,14 +56,13 @@ struct Serve: AsyncParsableCommand {
         let dataDirectory = dataDirectory ?? ProcessInfo.processInfo.environment["EXAMPLE_DATA_DIR"] ?? "example-data"
         let services = try ExampleServices.open(
             databasePath: "\(dataDirectory)/example.sqlite", uploadsDirectory: "\(dataDirectory)/uploads")
-        let backend = try await MigrationBackend.open(store, logger: logger)
+        let backend = try await OpenedBackend.open(store, logger: logger)
         defer { backend.close() }
         let identity = HostIdentity.current
         let replica = replicaName ?? store.triggeredBy ?? "startup@\(identity.host):\(identity.pid)"
         let runner = MigrationRunner(
             registry: try ExampleMigrations.registry(logger: logger),
-            stateStore: backend.stateStore,
-            leaseProvider: backend.leaseProvider,
+            backend: backend.backend,
             logger: logger,
             configuration: .init(triggeredBy: replica, progressInterval: .seconds(1))
         )

@@ -146,7 +146,7 @@ do {
                 }))
     }
     runner = MigrationRunner(
-        registry: registry, stateStore: backend.stateStore, leaseProvider: backend.leaseProvider, logger: logger,
+        registry: registry, backend: backend, logger: logger,
         configuration: .init(triggeredBy: "fault-drill"))
 } catch {
     fail("backend: \(error)")

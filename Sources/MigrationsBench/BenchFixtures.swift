@@ -61,7 +61,7 @@ enum BenchFixtures {
         label: String = "bench"
     ) -> MigrationRunner<BenchApp> {
         MigrationRunner(
-            registry: registry, stateStore: backend.stateStore, leaseProvider: backend.leaseProvider,
+            registry: registry, backend: backend,
             logger: quietLogger(label), configuration: .init(triggeredBy: "migrations-bench"))
     }
 

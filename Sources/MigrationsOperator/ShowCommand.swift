@@ -82,6 +82,7 @@ struct ShowCommand: AsyncParsableCommand {
             fields.append(["lease", "none"])
         }
         fields.append(["progress", TextTable.Cell(report.progress?.summary ?? "-")])
+        fields.append(["checkpoint", TextTable.Cell(report.checkpoint?.summary ?? "-")])
         if let problem = report.problem { fields.append(["problem", TextTable.Cell(problem, .magenta)]) }
         var output = fields.render(style: style)
         if let result = report.result {

@@ -70,7 +70,7 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
         let value = RedisLeaseValue(
             token: LeaseToken.random(), host: request.holder.host, pid: request.holder.pid,
             triggeredBy: request.holder.triggeredBy, acquiredAt: request.holder.acquiredAt,
-            ttlMs: timeToLiveMilliseconds)
+            ttlMs: timeToLiveMilliseconds, runId: request.holder.runId)
         let json = String(decoding: try MigrationJSON.encode(value), as: UTF8.self)
         let reply: RedisReply
         do {

@@ -5,7 +5,7 @@ public import Migrations
 ///
 /// ```json
 /// {"acquiredAt":"2026-11-29T15:04:05Z","fencingToken":7,"host":"api-7f9c","pid":4242,
-///  "token":"9f8e…32 hex digits…","triggeredBy":"startup","ttlMs":30000}
+///  "runId":"5f0c…32 hex digits…","token":"9f8e…32 hex digits…","triggeredBy":"startup","ttlMs":30000}
 /// ```
 ///
 /// `token` is 16 random bytes from the system generator, in hex: only the holder knows it, and every
@@ -25,11 +25,13 @@ public struct RedisLeaseValue: Sendable, Codable, Equatable {
     public var fencingToken: UInt64?
     /// The lease's time to live in milliseconds (each renewal extends it by this much).
     public var ttlMs: Int64
+    /// The id of the holder's run.
+    public var runId: String?
 
     /// Creates a value.
     public init(
         token: String, host: String, pid: Int32, triggeredBy: String, acquiredAt: Date,
-        fencingToken: UInt64? = nil, ttlMs: Int64
+        fencingToken: UInt64? = nil, ttlMs: Int64, runId: String? = nil
     ) {
         self.token = token
         self.host = host
@@ -38,13 +40,14 @@ public struct RedisLeaseValue: Sendable, Codable, Equatable {
         self.acquiredAt = acquiredAt
         self.fencingToken = fencingToken
         self.ttlMs = ttlMs
+        self.runId = runId
     }
 
     /// The holder as the core describes it, with the TTL left when known.
     public func holder(ttlLeftMilliseconds: Int64?) -> LeaseHolder {
         LeaseHolder(
             host: host, pid: pid, triggeredBy: triggeredBy, acquiredAt: acquiredAt,
-            fencingToken: fencingToken, ttlMilliseconds: ttlLeftMilliseconds)
+            fencingToken: fencingToken, ttlMilliseconds: ttlLeftMilliseconds, runId: runId)
     }
 
     /// Decodes a stored value; `nil` when it is not one of ours.

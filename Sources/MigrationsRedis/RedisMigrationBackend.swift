@@ -1,23 +1,19 @@
-import Migrations
+public import Migrations
 public import RedisClient
 
 /// A Redis state store and lease provider sharing one server and key layout: what a replica needs.
 ///
 /// ```swift
 /// let redis = try await RedisMigrationBackend.connect(configuration: .fromEnvironment())
-/// let runner = MigrationRunner(
-///     registry: registry,
-///     stateStore: redis.stateStore,
-///     leaseProvider: redis.leaseProvider,
-///     logger: logger
-/// )
+/// let runner = MigrationRunner(registry: registry, backend: redis, logger: logger)
+/// 
 /// try await runner.runPending(context: services)
 /// redis.close()
 /// ```
 ///
 /// It opens two connections: one for reads, writes, acquire and release, one for lease renewals (so a
 /// renewal never queues behind a slow command); waiting for a held lease opens one more on demand.
-public final class RedisMigrationBackend: Sendable {
+public final class RedisMigrationBackend: MigrationBackend {
     /// The completion state.
     public let stateStore: RedisStateStore
     /// The leases.
@@ -48,6 +44,11 @@ public final class RedisMigrationBackend: Sendable {
             leaseProvider: try RedisLeaseProvider(
                 commands: commands, renewals: renewals, keys: keys, timeToLive: leaseTimeToLive)
         )
+    }
+
+    /// `Redis at <url without password> (prefix <prefix>)`.
+    public var description: String {
+        "Redis at \(connection.configuration.redactedURL) (prefix \(stateStore.keys.prefix))"
     }
 
     /// The connection used for reads, writes, acquire and release.

@@ -99,15 +99,18 @@ extension RedisMigrationInspector {
         return RedisMigrationDetails(name: name, state: state, lease: lease, fence: fence, keys: readings)
     }
 
-    /// Deletes a migration's completion marker, last error and failure record, so it runs again;
-    /// `:result` stays as history and a held lease is left alone.
+    /// Deletes a migration's completion marker, last error and failure record (and its checkpoint,
+    /// unless kept), so it runs again; `:result` stays as history and a held lease is left alone.
     ///
-    /// - Parameter name: The migration.
+    /// - Parameters:
+    ///   - name: The migration.
+    ///   - keepingCheckpoint: Whether `:checkpoint` stays, so the next run resumes from it.
     /// - Returns: The keys that existed and were deleted.
     /// - Throws: `RedisError` when Redis cannot be reached.
     @discardableResult
-    public func reset(_ name: String) async throws -> [String] {
-        let targets = [keys.completed(name), keys.error(name), keys.failure(name)]
+    public func reset(_ name: String, keepingCheckpoint: Bool = false) async throws -> [String] {
+        var targets = [keys.completed(name), keys.error(name), keys.failure(name)]
+        if !keepingCheckpoint { targets.append(keys.checkpoint(name)) }
         let replies = try RedisStateStore.failingOnServerState(
             try await connection.pipeline(targets.map { ["DEL", $0] }))
         return zip(targets, replies).compactMap { key, reply in reply.int == 1 ? key : nil }

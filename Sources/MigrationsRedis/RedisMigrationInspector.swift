@@ -43,7 +43,9 @@ public struct RedisMigrationInspector: Sendable {
     public var scanCount: Int
 
     /// The key suffixes whose presence makes a migration show up in ``migrationNames()``.
-    public static let discoverySuffixes: Set<String> = ["completed", "result", "error", "failure", "lease"]
+    public static let discoverySuffixes: Set<String> = [
+        "completed", "result", "error", "failure", "lease", "checkpoint",
+    ]
 
     /// Creates an inspector.
     ///

@@ -78,14 +78,15 @@ enum RedisMigrationScripts {
             return 1
             """)
 
-    /// KEYS: completed, result, error, lease, progress, waiters, failure. ARGV: token, result JSON, waiter
-    /// list prefix. Returns 1 when recorded (and the lease released), 0 when the lease is not ours.
+    /// KEYS: completed, result, error, lease, progress, waiters, failure, checkpoint. ARGV: token, result
+    /// JSON, waiter list prefix. Returns 1 when recorded (the checkpoint cleared, the lease released), 0
+    /// when the lease is not ours.
     static let complete = RedisScript(
         functions + """
             if not owns(KEYS[4], ARGV[1]) then return 0 end
             redis.call('SET', KEYS[1], 'true')
             redis.call('SET', KEYS[2], ARGV[2])
-            redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[7])
+            redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[7], KEYS[8])
             wake(KEYS[6], ARGV[3])
             return 1
             """)
@@ -102,15 +103,37 @@ enum RedisMigrationScripts {
             return 1
             """)
 
-    /// KEYS: completed, result, error, lease, progress, waiters, failure. ARGV: token, result JSON, waiter
-    /// list prefix.
+    /// KEYS: completed, result, error, lease, progress, waiters, failure, checkpoint. ARGV: token, result
+    /// JSON, waiter list prefix.
     static let rollBack = RedisScript(
         functions + """
             if not owns(KEYS[4], ARGV[1]) then return 0 end
-            redis.call('DEL', KEYS[1], KEYS[3], KEYS[4], KEYS[5], KEYS[7])
+            redis.call('DEL', KEYS[1], KEYS[3], KEYS[4], KEYS[5], KEYS[7], KEYS[8])
             redis.call('SET', KEYS[2], ARGV[2])
             wake(KEYS[6], ARGV[3])
             return 1
+            """)
+
+    /// KEYS: lease, checkpoint, fence. ARGV: token, fencing token, checkpoint JSON.
+    ///
+    /// Saves the checkpoint only if the lease still holds the token, the fence has not moved past the
+    /// fencing token, and the stored checkpoint (if it is ours) carries no higher one. Returns `{1}` when
+    /// saved, `{0}` when the lease is not ours, `{-1, newer}` when a later holder's fence is higher.
+    static let saveCheckpoint = RedisScript(
+        functions + """
+            local ours = tonumber(ARGV[2])
+            local fence = tonumber(redis.call('GET', KEYS[3]) or '0') or 0
+            if fence > ours then return {-1, fence} end
+            local current = redis.call('GET', KEYS[2])
+            if current then
+              local ok, value = pcall(cjson.decode, current)
+              if ok and type(value) == 'table' and tonumber(value['fencingToken'] or 0) > ours then
+                return {-1, tonumber(value['fencingToken'])}
+              end
+            end
+            if not owns(KEYS[1], ARGV[1]) then return {0} end
+            redis.call('SET', KEYS[2], ARGV[3])
+            return {1}
             """)
 
     /// KEYS: lease, fence, progress, waiters. ARGV: waiter list prefix, the exact value expected.

@@ -24,6 +24,8 @@ extension RedisStateStore {
         let leaseBytes = string(replies[3], key: keys.lease(name))
         let progressBytes = string(replies[5], key: keys.progress(name))
         let failureBytes = string(replies[6], key: keys.failure(name))
+        let checkpointBytes = string(replies[7], key: keys.checkpoint(name))
+        let fenceBytes = string(replies[8], key: keys.fence(name))
 
         var result: MigrationResult?
         if let resultBytes {
@@ -49,6 +51,16 @@ extension RedisStateStore {
         if progressBytes != nil && progress == nil {
             problems.append("\(keys.progress(name)): not a progress snapshot (foreign JSON)")
         }
+        var checkpoint: MigrationCheckpoint?
+        if let checkpointBytes {
+            checkpoint = try? MigrationCheckpoint.decode(from: Data(checkpointBytes))
+            if checkpoint == nil { problems.append("\(keys.checkpoint(name)): not a checkpoint (foreign JSON)") }
+        }
+        var fencingToken: UInt64? = 0
+        if let fenceBytes {
+            fencingToken = UInt64(String(decoding: fenceBytes, as: UTF8.self))
+            if fencingToken == nil { problems.append("\(keys.fence(name)): not an integer") }
+        }
         if let completed, completed != Array("true".utf8) {
             problems.append("\(keys.completed(name)): expected 'true'")
         }
@@ -59,7 +71,9 @@ extension RedisStateStore {
             lastFailure: error == nil ? nil : failure,
             holder: holder,
             progress: progress,
-            problem: problems.isEmpty ? nil : "foreign data under our keys: " + problems.joined(separator: "; ")
+            problem: problems.isEmpty ? nil : "foreign data under our keys: " + problems.joined(separator: "; "),
+            checkpoint: checkpoint,
+            fencingToken: fencingToken
         )
     }
 }

@@ -64,7 +64,7 @@ public final class RedisStateStore: MigrationStateStore {
         [
             ["GET", keys.completed(name)], ["GET", keys.result(name)], ["GET", keys.error(name)],
             ["GET", keys.lease(name)], ["PTTL", keys.lease(name)], ["GET", keys.progress(name)],
-            ["GET", keys.failure(name)],
+            ["GET", keys.failure(name)], ["GET", keys.checkpoint(name)], ["GET", keys.fence(name)],
         ]
     }
 
@@ -86,14 +86,14 @@ public final class RedisStateStore: MigrationStateStore {
                 "record the completion of '\(name)'",
                 [
                     ["SET", keys.completed(name), "true"], ["SET", keys.result(name), json],
-                    ["DEL", keys.error(name), keys.failure(name)],
+                    ["DEL", keys.error(name), keys.failure(name), keys.checkpoint(name)],
                 ])
         }
         return try await fencedWrite(
             RedisMigrationScripts.complete, name: name, fence: fence, what: "record the completion",
             keys: [
                 keys.completed(name), keys.result(name), keys.error(name), keys.lease(name), keys.progress(name),
-                keys.waiters(name), keys.failure(name),
+                keys.waiters(name), keys.failure(name), keys.checkpoint(name),
             ],
             arguments: [fence.token, json, keys.waiterListPrefix(name)],
             confirm: { [self] in
@@ -134,23 +134,61 @@ public final class RedisStateStore: MigrationStateStore {
         guard let fence else {
             return try await unfencedWrite(
                 "record the rollback of '\(name)'",
-                [["DEL", keys.completed(name), keys.error(name), keys.failure(name)], ["SET", keys.result(name), json]])
+                [
+                    ["DEL", keys.completed(name), keys.error(name), keys.failure(name), keys.checkpoint(name)],
+                    ["SET", keys.result(name), json],
+                ])
         }
         return try await fencedWrite(
             RedisMigrationScripts.rollBack, name: name, fence: fence, what: "record the rollback",
             keys: [
                 keys.completed(name), keys.result(name), keys.error(name), keys.lease(name), keys.progress(name),
-                keys.waiters(name), keys.failure(name),
+                keys.waiters(name), keys.failure(name), keys.checkpoint(name),
             ],
             arguments: [fence.token, json, keys.waiterListPrefix(name)],
             confirm: nil
         )
     }
 
-    /// Deletes `:completed`, `:error` and `:failure`, so the migration runs again; `:result` stays as history.
-    public func reset(_ name: String) async throws {
+    /// Saves the checkpoint at `:checkpoint` with one script: the lease must still hold the fence's
+    /// token, and neither `:fence` nor the stored checkpoint may carry a higher fencing token.
+    ///
+    /// A save whose reply is lost is sent again while the server restarts (it is idempotent: the same
+    /// value under the same fence); other transport errors fail it, and the runner tries again at the
+    /// next interval.
+    public func saveCheckpoint(_ checkpoint: MigrationCheckpoint, of name: String, fence: LeaseFence) async throws {
+        let json = String(decoding: try checkpoint.jsonData(), as: UTF8.self)
+        let ours = fence.fencingToken ?? 0
+        let reply = try await perform("save the checkpoint of '\(name)'") {
+            try await RedisRestartRetry(window: recordRetryWindow).run(.notRun) {
+                try await connection.evaluate(
+                    RedisMigrationScripts.saveCheckpoint,
+                    keys: [keys.lease(name), keys.checkpoint(name), keys.fence(name)],
+                    arguments: [fence.token, String(ours), json])
+            }
+        }
+        switch reply.array?.first?.int {
+        case .some(1):
+            return
+        case .some(-1):
+            let newer = reply.array.flatMap { $0.count > 1 ? $0[1].int : nil }.map { UInt64(max(0, $0)) } ?? ours + 1
+            throw MigrationError.checkpointRefused(name, ours: ours, newer: newer)
+        default:
+            throw MigrationError(
+                .leaseLost,
+                "lease lost: the checkpoint save of migration '\(name)' was refused, because its lease at "
+                    + "\(keys.lease(name)) no longer holds this run's token (fencing token \(ours))",
+                migration: name)
+        }
+    }
+
+    /// Deletes `:completed`, `:error` and `:failure` (and `:checkpoint` unless kept), so the migration
+    /// runs again; `:result` stays as history.
+    public func reset(_ name: String, keepingCheckpoint: Bool) async throws {
+        var doomed = [keys.completed(name), keys.error(name), keys.failure(name)]
+        if !keepingCheckpoint { doomed.append(keys.checkpoint(name)) }
         _ = try await perform("reset '\(name)'") {
-            try await connection.send(["DEL", keys.completed(name), keys.error(name), keys.failure(name)])
+            try Self.failingOnServerState([try await connection.send(["DEL"] + doomed)])
         }
     }
 

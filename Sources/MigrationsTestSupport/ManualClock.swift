@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// ```swift
 /// let clock = ManualClock()
-/// let runner = MigrationRunner(registry: registry, logger: logger, configuration: .init(clock: clock))
+/// let runner = MigrationRunner(
+///     registry: registry, backend: InMemoryMigrationBackend(), logger: logger, configuration: .init(clock: clock))
 /// async let result = runner.run("slow", context: app, options: .init(timeout: .seconds(30)))
 /// // … once the step runs:
 /// clock.advance(by: .seconds(30))  // the timeout fires now

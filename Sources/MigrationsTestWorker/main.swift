@@ -57,8 +57,7 @@ for index in 0..<count {
 do {
     let runner = MigrationRunner(
         registry: registry,
-        stateStore: try FileStateStore(directory: target),
-        leaseProvider: try FileLeaseProvider(directory: target),
+        backend: try FileMigrationBackend(directory: target),
         logger: logger
     )
     let results = try await runner.runPending(context: Journal(path: journal))

@@ -48,6 +48,12 @@ struct AttemptScope: Sendable {
         var interruption: InterruptionReason?
         /// How long the work ran on after it was cancelled, when that exceeded ``cooperativeGrace``.
         var ignoredCancellation: Duration?
+
+        /// Whether the work ran and returned without throwing.
+        var succeeded: Bool {
+            if case .success? = result { return true }
+            return false
+        }
     }
 
     private enum Event<Value: Sendable>: Sendable {
@@ -147,12 +153,16 @@ extension MigrationRunner {
 
     /// Validates (for `up`), confirms the lease, then runs the step; each phase is interruptible.
     ///
+    /// While the step runs, `checkpoints` writes its saves every interval; when it ends other than by
+    /// succeeding (a completion clears the checkpoint anyway), the latest save is written once more.
+    ///
     /// - Returns: `nil` when the attempt was cancelled before any of its work started.
     func performWork(
         _ migration: any Migration<Context>,
         direction: MigrationDirection,
         context: MigrationContext<Context>,
-        scope: AttemptScope
+        scope: AttemptScope,
+        checkpoints: CheckpointWriter?
     ) async -> StepOutcome? {
         if scope.interruption.reason == .cancelled { return nil }
         var warnings: [String] = []
@@ -179,11 +189,19 @@ extension MigrationRunner {
         }
 
         context.logger.info(direction == .up ? "migration started" : "rollback started")
-        let phase = await scope.interruptibly {
-            switch direction {
-            case .up: try await migration.up(context)
-            case .down: try await migration.down(context)
+        let phase = await withTaskGroup(of: Void.self) { group in
+            if let checkpoints { group.addTask { await checkpoints.run() } }
+            let phase = await scope.interruptibly {
+                switch direction {
+                case .up: try await migration.up(context)
+                case .down: try await migration.down(context)
+                }
             }
+            group.cancelAll()
+            return phase
+        }
+        if let checkpoints, phase.interruption != nil || !phase.succeeded {
+            await checkpoints.writeLatest()
         }
         logFinalProgress(context)
         if let failure = Self.interrupted(phase, what: "the step", warnings: warnings) { return failure }

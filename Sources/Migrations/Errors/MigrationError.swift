@@ -70,6 +70,7 @@ extension MigrationError {
             case lease
             case invalidConfiguration
             case cancelled
+            case invalidCheckpoint
         }
 
         private let wrapped: Wrapped
@@ -100,6 +101,8 @@ extension MigrationError {
         /// The run was cancelled before its migration started (while waiting for another holder's lease,
         /// for instance): nothing ran and nothing was recorded.
         public static let cancelled = Code(.cancelled)
+        /// A saved checkpoint could not be used: its cursor is not of the type the migration reads.
+        public static let invalidCheckpoint = Code(.invalidCheckpoint)
 
         /// A short, stable, kebab-case name of the code.
         public var description: String {
@@ -116,6 +119,7 @@ extension MigrationError {
             case .lease: "lease"
             case .invalidConfiguration: "invalid-configuration"
             case .cancelled: "cancelled"
+            case .invalidCheckpoint: "invalid-checkpoint"
             }
         }
     }
@@ -128,5 +132,23 @@ extension MigrationError: CustomStringConvertible {
     public var description: String {
         guard let cause else { return message }
         return "\(message) (\(cause))"
+    }
+}
+
+// MARK: - Checkpoints
+
+extension MigrationError {
+    /// The refusal of a checkpoint save by a holder whose lease another acquisition superseded.
+    ///
+    /// - Parameters:
+    ///   - name: The migration.
+    ///   - ours: The saving attempt's fencing token.
+    ///   - newer: The higher token found.
+    public static func checkpointRefused(_ name: String, ours: UInt64, newer: UInt64) -> MigrationError {
+        MigrationError(
+            .leaseLost,
+            "lease lost: the checkpoint save of migration '\(name)' with fencing token \(ours) was refused, "
+                + "because a later holder (fencing token \(newer)) took the migration over",
+            migration: name)
     }
 }

@@ -13,6 +13,7 @@ import Foundation
 /// | `<stem>.failure` | the ``MigrationResult`` JSON of the failed run that wrote `.error`; removed by a success |
 /// | `<stem>.lock` | the ``FileLeaseProvider`` lock, with the holder while held |
 /// | `<stem>.fence` | the fencing token |
+/// | `<stem>.checkpoint` | the ``MigrationCheckpoint`` JSON of the last unfinished attempt; removed by a completion or rollback |
 ///
 /// Every write is atomic (temporary file, `fsync`, `rename`), so a crash never leaves a half-written
 /// file. Pair it with ``FileLeaseProvider`` on the same directory so that two processes on one machine
@@ -32,67 +33,110 @@ public final class FileStateStore: MigrationStateStore {
 
     /// Reads the files of many migrations, including the holder of any held lock.
     public func states(for names: [String]) async throws -> [String: StoredMigrationState] {
-        var states: [String: StoredMigrationState] = [:]
-        for name in names {
-            let stem = MigrationFileName.stem(for: name)
-            let done = try AtomicFile.read(path(stem, "done"))
-            let error = try AtomicFile.read(path(stem, "error")).map { String(decoding: $0, as: UTF8.self) }
-            let result = done.flatMap { try? MigrationResult.decode(from: $0) }
-            let failureData = try AtomicFile.read(path(stem, "failure"))
-            let failure = failureData.flatMap { try? MigrationResult.decode(from: $0) }
-            var problems: [String] = []
-            if done != nil && result == nil { problems.append("\(path(stem, "done")) does not hold a migration result") }
-            if failureData != nil && failure == nil {
-                problems.append("\(path(stem, "failure")) does not hold a migration result")
-            }
-            let problem = problems.isEmpty ? nil : problems.joined(separator: "; ")
-            states[name] = StoredMigrationState(
-                isCompleted: done != nil,
-                lastResult: result,
-                lastError: error,
-                lastFailure: error == nil ? nil : failure,
-                holder: FileLeaseProvider.currentHolder(atPath: path(stem, "lock")),
-                problem: problem
-            )
+        try await BlockingIO.run { [self] in
+            var states: [String: StoredMigrationState] = [:]
+            for name in names { states[name] = try readState(name) }
+            return states
         }
-        return states
+    }
+
+    private func readState(_ name: String) throws(MigrationError) -> StoredMigrationState {
+        let stem = MigrationFileName.stem(for: name)
+        let done = try AtomicFile.read(path(stem, "done"))
+        let error = try AtomicFile.read(path(stem, "error")).map { String(decoding: $0, as: UTF8.self) }
+        let result = done.flatMap { try? MigrationResult.decode(from: $0) }
+        let failureData = try AtomicFile.read(path(stem, "failure"))
+        let failure = failureData.flatMap { try? MigrationResult.decode(from: $0) }
+        let checkpointData = try AtomicFile.read(path(stem, "checkpoint"))
+        let checkpoint = checkpointData.flatMap { try? MigrationCheckpoint.decode(from: $0) }
+        var problems: [String] = []
+        if done != nil && result == nil { problems.append("\(path(stem, "done")) does not hold a migration result") }
+        if failureData != nil && failure == nil {
+            problems.append("\(path(stem, "failure")) does not hold a migration result")
+        }
+        if checkpointData != nil && checkpoint == nil {
+            problems.append("\(path(stem, "checkpoint")) does not hold a checkpoint")
+        }
+        let problem = problems.isEmpty ? nil : problems.joined(separator: "; ")
+        return StoredMigrationState(
+            isCompleted: done != nil,
+            lastResult: result,
+            lastError: error,
+            lastFailure: error == nil ? nil : failure,
+            holder: FileLeaseProvider.currentHolder(atPath: path(stem, "lock")),
+            problem: problem,
+            checkpoint: checkpoint,
+            fencingToken: try fencingToken(stem) ?? 0
+        )
     }
 
     /// Answers whether `<stem>.done` exists.
     public func isCompleted(_ name: String) async throws -> Bool {
-        FileManager.default.fileExists(atPath: path(MigrationFileName.stem(for: name), "done"))
+        let done = path(MigrationFileName.stem(for: name), "done")
+        return try await BlockingIO.run { FileManager.default.fileExists(atPath: done) }
     }
 
-    /// Writes `<stem>.done` atomically, then removes `<stem>.error`.
+    /// Writes `<stem>.done` atomically, then removes `<stem>.error`, `<stem>.failure` and `<stem>.checkpoint`.
     public func markCompleted(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
         let stem = MigrationFileName.stem(for: result.name)
-        try AtomicFile.replace(path(stem, "done"), with: try result.jsonData())
-        try AtomicFile.remove(path(stem, "error"))
-        try AtomicFile.remove(path(stem, "failure"))
+        let data = try result.jsonData()
+        try await BlockingIO.run { [self] in
+            try AtomicFile.replace(path(stem, "done"), with: data)
+            try AtomicFile.remove(path(stem, "error"))
+            try AtomicFile.remove(path(stem, "failure"))
+            try AtomicFile.remove(path(stem, "checkpoint"))
+        }
         return .stillHeld
     }
 
-    /// Writes `<stem>.error` atomically.
+    /// Writes `<stem>.failure` and `<stem>.error` atomically; the checkpoint stays for the next attempt.
     public func markFailed(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
         let stem = MigrationFileName.stem(for: result.name)
-        // The record first: a reader that sees the new message also sees the run that wrote it.
-        try AtomicFile.replace(path(stem, "failure"), with: try result.jsonData())
-        try AtomicFile.replace(path(stem, "error"), with: Data((result.error ?? "failed").utf8))
+        let data = try result.jsonData()
+        try await BlockingIO.run { [self] in
+            // The record first: a reader that sees the new message also sees the run that wrote it.
+            try AtomicFile.replace(path(stem, "failure"), with: data)
+            try AtomicFile.replace(path(stem, "error"), with: Data((result.error ?? "failed").utf8))
+        }
         return .stillHeld
     }
 
-    /// Removes `<stem>.done` and `<stem>.error`.
+    /// Removes `<stem>.done`, `<stem>.error`, `<stem>.failure` and `<stem>.checkpoint`.
     public func markRolledBack(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
-        try await reset(result.name)
+        try await reset(result.name, keepingCheckpoint: false)
         return .stillHeld
     }
 
-    /// Removes `<stem>.done` and `<stem>.error`.
-    public func reset(_ name: String) async throws {
+    /// Writes `<stem>.checkpoint` atomically, unless another acquisition came since the fence's (the
+    /// fence file holds a higher token) or the stored checkpoint carries a higher fencing token.
+    public func saveCheckpoint(_ checkpoint: MigrationCheckpoint, of name: String, fence: LeaseFence) async throws {
         let stem = MigrationFileName.stem(for: name)
-        try AtomicFile.remove(path(stem, "done"))
-        try AtomicFile.remove(path(stem, "error"))
-        try AtomicFile.remove(path(stem, "failure"))
+        let data = try checkpoint.jsonData()
+        try await BlockingIO.run { [self] in
+            let ours = fence.fencingToken ?? 0
+            let latest = try fencingToken(stem) ?? 0
+            let stored = try AtomicFile.read(path(stem, "checkpoint"))
+                .flatMap { try? MigrationCheckpoint.decode(from: $0) }?.fencingToken ?? 0
+            guard latest <= ours, stored <= ours else {
+                throw MigrationError.checkpointRefused(name, ours: ours, newer: max(latest, stored))
+            }
+            try AtomicFile.replace(path(stem, "checkpoint"), with: data)
+        }
+    }
+
+    /// Removes `<stem>.done`, `<stem>.error` and `<stem>.failure`, and `<stem>.checkpoint` unless kept.
+    public func reset(_ name: String, keepingCheckpoint: Bool) async throws {
+        let stem = MigrationFileName.stem(for: name)
+        try await BlockingIO.run { [self] in
+            try AtomicFile.remove(path(stem, "done"))
+            try AtomicFile.remove(path(stem, "error"))
+            try AtomicFile.remove(path(stem, "failure"))
+            if !keepingCheckpoint { try AtomicFile.remove(path(stem, "checkpoint")) }
+        }
+    }
+
+    private func fencingToken(_ stem: String) throws(MigrationError) -> UInt64? {
+        try AtomicFile.read(path(stem, "fence")).flatMap { UInt64(String(decoding: $0, as: UTF8.self)) }
     }
 
     private func path(_ stem: String, _ suffix: String) -> String {

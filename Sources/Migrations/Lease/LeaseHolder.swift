@@ -14,6 +14,8 @@ public struct LeaseHolder: Sendable, Codable, Equatable {
     public var fencingToken: UInt64?
     /// Milliseconds until the lease expires, when read back from a store that knows it.
     public var ttlMilliseconds: Int64?
+    /// The id of the holder's run, when the store records it.
+    public var runId: String?
 
     /// Creates a holder description.
     public init(
@@ -22,7 +24,8 @@ public struct LeaseHolder: Sendable, Codable, Equatable {
         triggeredBy: String,
         acquiredAt: Date = Date(),
         fencingToken: UInt64? = nil,
-        ttlMilliseconds: Int64? = nil
+        ttlMilliseconds: Int64? = nil,
+        runId: String? = nil
     ) {
         self.host = host
         self.pid = pid
@@ -30,6 +33,7 @@ public struct LeaseHolder: Sendable, Codable, Equatable {
         self.acquiredAt = acquiredAt
         self.fencingToken = fencingToken
         self.ttlMilliseconds = ttlMilliseconds
+        self.runId = runId
     }
 
     /// `host:pid (triggeredBy), since <ISO 8601>`.

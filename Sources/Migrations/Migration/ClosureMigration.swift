@@ -52,6 +52,9 @@ public struct ClosureMigration<Context: Sendable>: Migration {
         try await upStep(context)
     }
 
+    /// Whether a `down` closure was given.
+    public var canRollback: Bool { downStep != nil }
+
     /// Runs the `down` closure, or throws ``MigrationError/Code-swift.struct/rollbackNotSupported``.
     public func down(_ context: MigrationContext<Context>) async throws {
         guard let downStep else { throw MigrationError.rollbackNotSupported(name) }

@@ -58,6 +58,14 @@ public protocol Migration<Context>: Sendable {
 
     /// Custom state handling that replaces the runner's store for this migration. The default is `nil`.
     var stateHooks: MigrationStateHooks<Context>? { get }
+
+    /// Whether ``down(_:)`` is implemented, for status and front ends (a rollback button). The default
+    /// is `false`: a migration that implements `down` says `true`.
+    var canRollback: Bool { get }
+
+    /// How fast the batch helpers may go; ``MigrationThrottle/none`` by default. A run's
+    /// ``MigrationRunOptions/throttle`` replaces it.
+    var throttle: MigrationThrottle { get }
 }
 
 // MARK: - Defaults
@@ -76,6 +84,12 @@ extension Migration {
 
     /// `nil`: the runner's state store records this migration.
     public var stateHooks: MigrationStateHooks<Context>? { nil }
+
+    /// `false`: implement ``down(_:)`` and say `true`.
+    public var canRollback: Bool { false }
+
+    /// ``MigrationThrottle/none``.
+    public var throttle: MigrationThrottle { .none }
 }
 
 extension MigrationError {

@@ -60,6 +60,13 @@ public struct MigrationResult: Sendable, Codable, Equatable {
     public var attempts: Int
     /// The fencing token of the lease the run held, if any.
     public var fencingToken: UInt64?
+    /// The random id of the run (also in its logs and its lease).
+    public var runId: String?
+    /// How many items the migration had processed when the run ended, earlier attempts' included: its
+    /// progress count. `nil` when it reported no progress.
+    public var recordsProcessed: Int?
+    /// The checkpoint this run resumed from (cursor and count), when a previous attempt left one.
+    public var resumedFrom: MigrationCheckpoint?
 
     /// Creates a result.
     public init(
@@ -74,7 +81,10 @@ public struct MigrationResult: Sendable, Codable, Equatable {
         host: String,
         pid: Int32,
         attempts: Int = 1,
-        fencingToken: UInt64? = nil
+        fencingToken: UInt64? = nil,
+        runId: String? = nil,
+        recordsProcessed: Int? = nil,
+        resumedFrom: MigrationCheckpoint? = nil
     ) {
         self.name = name
         self.status = status
@@ -89,6 +99,9 @@ public struct MigrationResult: Sendable, Codable, Equatable {
         self.pid = pid
         self.attempts = attempts
         self.fencingToken = fencingToken
+        self.runId = runId
+        self.recordsProcessed = recordsProcessed
+        self.resumedFrom = resumedFrom
     }
 
     /// Whether the run failed.

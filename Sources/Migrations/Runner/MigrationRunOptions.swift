@@ -28,6 +28,10 @@ public struct MigrationRunOptions: Sendable {
     /// What to do when another process holds a migration's lease.
     public var whenHeldElsewhere: LeaseContention
 
+    /// A throttle for this run that replaces each migration's own ``Migration/throttle``; `nil`, the
+    /// default, keeps theirs.
+    public var throttle: MigrationThrottle?
+
     /// Creates options; every parameter has the documented default.
     public init(
         dryRun: Bool = false,
@@ -36,7 +40,8 @@ public struct MigrationRunOptions: Sendable {
         continueOnError: Bool = false,
         triggeredBy: String? = nil,
         metadata: [String: String] = [:],
-        whenHeldElsewhere: LeaseContention = .wait(timeout: .seconds(600))
+        whenHeldElsewhere: LeaseContention = .wait(timeout: .seconds(600)),
+        throttle: MigrationThrottle? = nil
     ) {
         self.dryRun = dryRun
         self.timeout = timeout
@@ -45,6 +50,7 @@ public struct MigrationRunOptions: Sendable {
         self.triggeredBy = triggeredBy
         self.metadata = metadata
         self.whenHeldElsewhere = whenHeldElsewhere
+        self.throttle = throttle
     }
 }
 

@@ -22,43 +22,67 @@ extension MigrationRunner {
         try claim(name, progress: progress)
         defer { unclaim(name) }
 
+        let runId = MigrationRunID.random()
         let triggeredBy = options.triggeredBy ?? configuration.triggeredBy
-        let baseContext = makeContext(migration, app: app, options: options, progress: progress, fencingToken: nil)
+        let logger = makeLogger(migration, options: options, runId: runId)
+        let resumable = direction == .up && migration.stateHooks == nil
+        let identity = AttemptIdentity(
+            migration: migration, app: app, options: options, progress: progress, logger: logger, runId: runId)
 
         if options.dryRun {
-            let run = RunRecord(name: name, startedAt: Date(), triggeredBy: triggeredBy, host: configuration.host)
-            let outcome = await superviseAttempt(
-                lease: nil, timeout: options.timeout, progress: progress, logger: baseContext.logger
-            ) { [self] scope in
-                await performWork(migration, direction: direction, context: baseContext, scope: scope)
-            }
-            guard let outcome else { throw Self.cancelledBeforeStart(name) }
-            try Self.rethrowRefusal(outcome)
-            let result = run.result(outcome, dryRun: true, attempts: 0, fencingToken: nil)
-            log(result, logger: baseContext.logger)
+            let run = RunRecord(
+                name: name, startedAt: Date(), triggeredBy: triggeredBy, host: configuration.host, runId: runId)
+            let outcome: (StepOutcome?, MigrationCheckpoint?) = try await superviseAttempt(
+                lease: nil, timeout: options.timeout, progress: progress, logger: logger
+            ) { [self] scope -> Result<(StepOutcome?, MigrationCheckpoint?), any Error> in
+                do {
+                    let checkpoint = resumable ? try await stateStore.state(of: name).checkpoint : nil
+                    if let checkpoint { progress.resume(from: checkpoint) }
+                    let context = makeContext(identity, fencingToken: nil, checkpoint: checkpoint, recorder: nil)
+                    let work = await performWork(
+                        migration, direction: direction, context: context, scope: scope, checkpoints: nil)
+                    return .success((work, checkpoint))
+                } catch {
+                    return .failure(error)
+                }
+            }.get()
+            guard let stepOutcome = outcome.0 else { throw Self.cancelledBeforeStart(name) }
+            try Self.rethrowRefusal(stepOutcome)
+            let result = run.result(
+                stepOutcome, dryRun: true, attempts: 0, fencingToken: nil, progress: progress, resumedFrom: outcome.1)
+            log(result, logger: logger)
             return result
         }
 
         let hooks = migration.stateHooks
         let skipIfCompleted = direction == .up && options.skipCompleted && hooks == nil
-        let holder = LeaseHolder(host: configuration.host.host, pid: configuration.host.pid, triggeredBy: triggeredBy)
+        let holder = LeaseHolder(
+            host: configuration.host.host, pid: configuration.host.pid, triggeredBy: triggeredBy, runId: runId)
         let request = LeaseRequest(name: name, holder: holder, skipIfCompleted: skipIfCompleted)
-        let (acquisition, acquiredAt) = try await acquire(request, options, baseContext)
+        let (acquisition, acquiredAt) = try await acquire(request, options, logger)
         // The attempt starts now that the lease is ours, not when waiting for it began.
-        let run = RunRecord(name: name, startedAt: Date(), triggeredBy: triggeredBy, host: configuration.host)
+        let run = RunRecord(
+            name: name, startedAt: Date(), triggeredBy: triggeredBy, host: configuration.host, runId: runId)
         guard case .acquired(let lease, let completionChecked) = acquisition else {
             return run.skipped()
         }
 
         let kept = KeptLease(lease, acquiredAt: acquiredAt)
-        let context = makeContext(
-            migration, app: app, options: options, progress: progress, fencingToken: lease.fence.fencingToken)
+        let fencingToken = lease.fence.fencingToken
         let attempt: Result<MigrationResult, any Error> = await superviseAttempt(
-            lease: kept, timeout: options.timeout, progress: progress, logger: context.logger
+            lease: kept, timeout: options.timeout, progress: progress, logger: logger
         ) { [self] scope in
             do {
                 let state: StoredMigrationState
-                if let known { state = known } else { state = try await stateStore.state(of: name) }
+                if let known, known.isCurrent(forFencingToken: fencingToken) {
+                    state = known
+                } else {
+                    state = try await stateStore.state(of: name)
+                }
+                let checkpoint = resumable ? state.checkpoint : nil
+                let recorder = resumable ? CheckpointRecorder(progress: progress) : nil
+                let context = makeContext(
+                    identity, fencingToken: fencingToken, checkpoint: checkpoint, recorder: recorder)
                 let completed: Bool
                 if let hooks {
                     completed = try await hooks.isCompleted(context)
@@ -78,15 +102,27 @@ extension MigrationRunner {
                         migration: name
                     )
                 }
-                guard let outcome = await performWork(migration, direction: direction, context: context, scope: scope)
+                if let checkpoint {
+                    progress.resume(from: checkpoint)
+                    logger.notice("resuming from the checkpoint: \(checkpoint.summary)")
+                }
+                let writer = recorder.map { recorder in
+                    CheckpointWriter(
+                        name: name, recorder: recorder, store: stateStore, lease: kept, host: configuration.host,
+                        runId: runId, clock: clock, interval: configuration.checkpointInterval,
+                        interruption: scope.interruption, logger: logger)
+                }
+                guard
+                    let outcome = await performWork(
+                        migration, direction: direction, context: context, scope: scope, checkpoints: writer)
                 else { throw Self.cancelledBeforeStart(name) }
                 try Self.rethrowRefusal(outcome)
                 var result = run.result(
-                    outcome, dryRun: false, attempts: state.attemptsSoFar + 1,
-                    fencingToken: lease.fence.fencingToken)
+                    outcome, dryRun: false, attempts: state.attemptsSoFar + 1, fencingToken: fencingToken,
+                    progress: progress, resumedFrom: checkpoint)
                 if direction == .down, result.status == .completed { result.status = .rolledBack }
                 result = await record(result, hooks: hooks, context: context, fence: lease.fence, lease: lease)
-                log(result, logger: context.logger)
+                log(result, logger: logger)
                 return .success(result)
             } catch {
                 try? await lease.release()
@@ -119,7 +155,7 @@ extension MigrationRunner {
     private func acquire(
         _ request: LeaseRequest,
         _ options: MigrationRunOptions,
-        _ context: MigrationContext<Context>
+        _ logger: Logger
     ) async throws -> (LeaseAcquisition, Duration) {
         let name = request.name
         let waitStart = clock.now
@@ -154,7 +190,7 @@ extension MigrationRunner {
             }
             if wait == nil {
                 let started = LeaseWait(holder: holder, since: Date(), limit: limit)
-                context.logger.notice(
+                logger.notice(
                     "waiting for \(started.holderSummary) to finish; waiting at most \(Self.seconds(deadline - waitStart))",
                     metadata: ["lease.holder": "\(holderText)"])
                 wait = started
@@ -168,7 +204,7 @@ extension MigrationRunner {
                     "still waiting for the lease of '\(name)', held by \(wait?.holderSummary ?? holderText); "
                     + "if that holder is gone, `migrations leases` shows the lease and "
                     + "`migrations unlock '\(name)'` clears it"
-                context.logger.warning("\(advice)")
+                logger.warning("\(advice)")
             }
             do {
                 try await leaseProvider.waitForRelease(of: name, timeout: deadline - clock.now)
@@ -263,26 +299,37 @@ extension MigrationRunner {
         running.withLock { $0[name]?.leaseWait = wait }
     }
 
-    private func makeContext(
-        _ migration: any Migration<Context>,
-        app: Context,
-        options: MigrationRunOptions,
-        progress: MigrationProgress,
-        fencingToken: UInt64?
-    ) -> MigrationContext<Context> {
+    private func makeLogger(_ migration: any Migration<Context>, options: MigrationRunOptions, runId: String) -> Logger {
         var logger = self.logger
         logger[metadataKey: "migration.name"] = "\(migration.name)"
+        logger[metadataKey: "migration.run_id"] = "\(runId)"
         if options.dryRun { logger[metadataKey: "migration.dry_run"] = "true" }
         for (key, value) in options.metadata { logger[metadataKey: "migration.metadata.\(key)"] = "\(value)" }
+        return logger
+    }
+
+    private func makeContext(
+        _ identity: AttemptIdentity<Context>,
+        fencingToken: UInt64?,
+        checkpoint: MigrationCheckpoint?,
+        recorder: CheckpointRecorder?
+    ) -> MigrationContext<Context> {
+        var logger = identity.logger
+        if let fencingToken { logger[metadataKey: "migration.fencing_token"] = "\(fencingToken)" }
         return MigrationContext(
-            app: app,
-            migrationName: migration.name,
+            app: identity.app,
+            migrationName: identity.migration.name,
             logger: logger,
-            metadata: options.metadata,
-            dryRun: options.dryRun,
-            triggeredBy: options.triggeredBy ?? configuration.triggeredBy,
-            progress: progress,
-            fencingToken: fencingToken
+            metadata: identity.options.metadata,
+            dryRun: identity.options.dryRun,
+            triggeredBy: identity.options.triggeredBy ?? configuration.triggeredBy,
+            progress: identity.progress,
+            fencingToken: fencingToken,
+            runId: identity.runId,
+            checkpoint: checkpoint,
+            throttle: identity.options.throttle ?? identity.migration.throttle,
+            checkpoints: recorder,
+            clock: clock
         )
     }
 
@@ -301,6 +348,16 @@ extension MigrationRunner {
     }
 }
 
+/// What every context of one run repeats: the migration, the caller's values, the run's progress and logger.
+struct AttemptIdentity<Context: Sendable>: Sendable {
+    let migration: any Migration<Context>
+    let app: Context
+    let options: MigrationRunOptions
+    let progress: MigrationProgress
+    let logger: Logger
+    let runId: String
+}
+
 /// A migration this runner is running: its progress, and the lease it waits for before it starts.
 struct RunningMigration: Sendable {
     let progress: MigrationProgress
@@ -313,18 +370,25 @@ struct RunRecord {
     let startedAt: Date
     let triggeredBy: String
     let host: HostIdentity
+    let runId: String
 
     func skipped() -> MigrationResult {
         MigrationResult(
             name: name, status: .skipped, startedAt: startedAt, finishedAt: Date(),
-            triggeredBy: triggeredBy, host: host.host, pid: host.pid, attempts: 0)
+            triggeredBy: triggeredBy, host: host.host, pid: host.pid, attempts: 0, runId: runId)
     }
 
-    func result(_ outcome: StepOutcome, dryRun: Bool, attempts: Int, fencingToken: UInt64?) -> MigrationResult {
+    func result(
+        _ outcome: StepOutcome, dryRun: Bool, attempts: Int, fencingToken: UInt64?, progress: MigrationProgress,
+        resumedFrom: MigrationCheckpoint?
+    ) -> MigrationResult {
+        let counts = progress.counts
         var result = MigrationResult(
             name: name, status: dryRun ? .dryRun : .completed, startedAt: startedAt, finishedAt: Date(),
             warnings: outcome.warnings, triggeredBy: triggeredBy, host: host.host, pid: host.pid,
-            attempts: attempts, fencingToken: fencingToken)
+            attempts: attempts, fencingToken: fencingToken, runId: runId,
+            recordsProcessed: counts.completed > 0 || counts.total > 0 ? counts.completed : nil,
+            resumedFrom: resumedFrom)
         if let failure = outcome.failure {
             result.status = .failed
             result.failure = failure.kind

@@ -7,8 +7,7 @@ import Synchronization
 /// ```swift
 /// let runner = MigrationRunner(
 ///     registry: registry,
-///     stateStore: try FileStateStore(),
-///     leaseProvider: try FileLeaseProvider(),
+///     backend: try FileMigrationBackend(directory: ".migrations"),
 ///     logger: logger
 /// )
 /// let results = try await runner.runPending(context: services)
@@ -22,6 +21,8 @@ import Synchronization
 ///    logged and the timeout enforced while `validate`, then `up` (or `down`), run; the step starts only if
 ///    the lease is still held; at the timeout, on a lost lease or on cancellation the running phase is
 ///    cancelled, and a step that ignores cancellation keeps its renewed lease until it really returns;
+///    the step's checkpoint saves are written, fenced, at most once per
+///    ``Configuration/checkpointInterval`` and once more when it ends;
 /// 4. records the result in the store (or the migration's ``Migration/stateHooks``), fenced by the lease;
 /// 5. releases the lease, on every path.
 ///
@@ -33,9 +34,11 @@ import Synchronization
 public final class MigrationRunner<Context: Sendable>: Sendable {
     /// The migrations this runner runs.
     public let registry: MigrationRegistry<Context>
-    /// Where completion state is kept.
+    /// Where state, checkpoints and leases live.
+    public let backend: any MigrationBackend
+    /// Where completion state and checkpoints are kept: the backend's store.
     public let stateStore: any MigrationStateStore
-    /// What marks a migration as running across processes.
+    /// What marks a migration as running across processes: the backend's leases.
     public let leaseProvider: any MigrationLeaseProvider
     /// Settings shared by every run.
     public let configuration: Configuration
@@ -46,22 +49,25 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
 
     /// Creates a runner.
     ///
+    /// There is no default backend: a service that forgot one would keep state in memory and run every
+    /// migration again on every start.
+    ///
     /// - Parameters:
     ///   - registry: The migrations, in run order.
-    ///   - stateStore: Where completion is recorded; in memory by default.
-    ///   - leaseProvider: What marks a migration as running; in this process only by default.
-    ///   - logger: The base logger; each migration's logger adds `migration.name` to it.
-    ///   - configuration: Host identity, progress interval and default `triggeredBy`.
+    ///   - backend: Where state, checkpoints and leases live: ``FileMigrationBackend``,
+    ///     `RedisMigrationBackend`, or ``InMemoryMigrationBackend`` in tests.
+    ///   - logger: The base logger; each migration's logger adds `migration.name` and `migration.run_id`.
+    ///   - configuration: Host identity, progress and checkpoint intervals, default `triggeredBy`, clock.
     public init(
         registry: MigrationRegistry<Context>,
-        stateStore: any MigrationStateStore = InMemoryStateStore(),
-        leaseProvider: any MigrationLeaseProvider = InProcessLeaseProvider(),
+        backend: some MigrationBackend,
         logger: Logger,
         configuration: Configuration = Configuration()
     ) {
         self.registry = registry
-        self.stateStore = stateStore
-        self.leaseProvider = leaseProvider
+        self.backend = backend
+        self.stateStore = backend.stateStore
+        self.leaseProvider = backend.leaseProvider
         self.logger = logger
         self.configuration = configuration
         self.clock = RunnerClock(configuration.clock)
@@ -154,6 +160,9 @@ extension MigrationRunner {
         public var triggeredBy: String
         /// How often a running migration's progress is logged and published.
         public var progressInterval: Duration
+        /// How often, at most, a running step's latest checkpoint is written; one second by default. The
+        /// work done since the last write is what a crash makes run again.
+        public var checkpointInterval: Duration
         /// The clock that times renewals, lease expiry, timeouts and waits; `ContinuousClock` by default.
         ///
         /// Tests inject a manual clock to exercise that logic without waiting real seconds.
@@ -165,16 +174,19 @@ extension MigrationRunner {
         ///   - host: This process by default.
         ///   - triggeredBy: The operating-system user by default.
         ///   - progressInterval: Five seconds by default.
+        ///   - checkpointInterval: One second by default; at least a millisecond.
         ///   - clock: `ContinuousClock` by default.
         public init(
             host: HostIdentity = .current,
             triggeredBy: String = Configuration.operatingSystemUser,
             progressInterval: Duration = .seconds(5),
+            checkpointInterval: Duration = .seconds(1),
             clock: any Clock<Duration> = ContinuousClock()
         ) {
             self.host = host
             self.triggeredBy = triggeredBy
             self.progressInterval = progressInterval
+            self.checkpointInterval = max(checkpointInterval, .milliseconds(1))
             self.clock = clock
         }
 

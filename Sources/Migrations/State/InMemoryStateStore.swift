@@ -21,13 +21,13 @@ public final class InMemoryStateStore: MigrationStateStore {
         entries.withLock { $0[name]?.isCompleted ?? false }
     }
 
-    /// Sets the completion marker and result, and clears the last error.
+    /// Sets the completion marker and result, and clears the last error and the checkpoint.
     public func markCompleted(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
         entries.withLock { $0[result.name] = StoredMigrationState(isCompleted: true, lastResult: result) }
         return .stillHeld
     }
 
-    /// Stores the error message and result.
+    /// Stores the error message and result; the checkpoint stays.
     public func markFailed(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
         entries.withLock { entries in
             var state = entries[result.name] ?? .pending
@@ -38,14 +38,31 @@ public final class InMemoryStateStore: MigrationStateStore {
         return .stillHeld
     }
 
-    /// Clears the completion marker and stores the result.
+    /// Clears the completion marker and the checkpoint, and stores the result.
     public func markRolledBack(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
         entries.withLock { $0[result.name] = StoredMigrationState(isCompleted: false, lastResult: result) }
         return .stillHeld
     }
 
-    /// Forgets everything about a migration.
-    public func reset(_ name: String) async throws {
-        _ = entries.withLock { $0.removeValue(forKey: name) }
+    /// Keeps the checkpoint unless the stored one carries a higher fencing token.
+    public func saveCheckpoint(_ checkpoint: MigrationCheckpoint, of name: String, fence: LeaseFence) async throws {
+        let ours = fence.fencingToken ?? 0
+        let newer: UInt64? = entries.withLock { entries in
+            var state = entries[name] ?? .pending
+            let stored = state.checkpoint?.fencingToken ?? 0
+            guard stored <= ours else { return stored }
+            state.checkpoint = checkpoint
+            entries[name] = state
+            return nil
+        }
+        if let newer { throw MigrationError.checkpointRefused(name, ours: ours, newer: newer) }
+    }
+
+    /// Forgets everything about a migration, but its checkpoint when kept.
+    public func reset(_ name: String, keepingCheckpoint: Bool) async throws {
+        entries.withLock { entries in
+            let checkpoint = keepingCheckpoint ? entries[name]?.checkpoint : nil
+            entries[name] = checkpoint.map { StoredMigrationState(isCompleted: false, checkpoint: $0) }
+        }
     }
 }

@@ -1,4 +1,5 @@
-/// Where completion state lives: which migrations completed, their last result, their last error.
+/// Where completion state lives: which migrations completed, their last result, their last error, and
+/// the checkpoint a resumable migration left.
 ///
 /// The runner reads state for many migrations at once (``states(for:)``, one round trip in a networked
 /// store) and writes it after each run. Writes made while holding a lease pass its ``LeaseFence``; a
@@ -17,7 +18,8 @@ public protocol MigrationStateStore: Sendable {
     /// Answers whether a migration has completed.
     func isCompleted(_ name: String) async throws -> Bool
 
-    /// Records a completed run: sets the completion marker, stores the result, clears the last error.
+    /// Records a completed run: sets the completion marker, stores the result, clears the last error and
+    /// the checkpoint, in one step.
     ///
     /// - Parameters:
     ///   - result: The result to store.
@@ -29,11 +31,29 @@ public protocol MigrationStateStore: Sendable {
     /// Records a failed run: stores the error message (and the result where the store keeps it).
     func markFailed(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition
 
-    /// Records a rollback: clears the completion marker so the migration is pending again.
+    /// Records a rollback: clears the completion marker (and the checkpoint) so the migration is pending again.
     func markRolledBack(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition
 
+    /// Saves where a running attempt got to, fenced.
+    ///
+    /// The store refuses the save when `fence` no longer holds the lease (where it can see the lease) or
+    /// when the stored checkpoint carries a higher fencing token than `checkpoint`: a holder that stalled
+    /// past its TTL can never move the position behind the holder that took over.
+    ///
+    /// - Parameters:
+    ///   - checkpoint: The position, count and who saved it.
+    ///   - name: The migration's name.
+    ///   - fence: The lease held by the saving attempt.
+    /// - Throws: ``MigrationError`` with code ``MigrationError/Code-swift.struct/leaseLost`` when refused.
+    func saveCheckpoint(_ checkpoint: MigrationCheckpoint, of name: String, fence: LeaseFence) async throws
+
     /// Clears the completion marker and the last error, so the migration runs again. An operator's tool.
-    func reset(_ name: String) async throws
+    ///
+    /// - Parameters:
+    ///   - name: The migration's name.
+    ///   - keepingCheckpoint: Whether its checkpoint stays, so the next run resumes from it instead of
+    ///     starting from the beginning.
+    func reset(_ name: String, keepingCheckpoint: Bool) async throws
 }
 
 /// Whether a fenced write also released the lease it was fenced by.
@@ -45,6 +65,14 @@ public enum LeaseDisposition: Sendable, Equatable {
 }
 
 extension MigrationStateStore {
+    /// Clears the completion marker, the last error and the checkpoint, so the migration runs again
+    /// from the beginning.
+    ///
+    /// - Parameter name: The migration's name.
+    public func reset(_ name: String) async throws {
+        try await reset(name, keepingCheckpoint: false)
+    }
+
     /// Reads the state of one migration.
     public func state(of name: String) async throws -> StoredMigrationState {
         try await states(for: [name])[name] ?? .pending

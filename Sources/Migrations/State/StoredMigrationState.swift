@@ -15,6 +15,12 @@ public struct StoredMigrationState: Sendable, Codable, Equatable {
     public var progress: ProgressSnapshot?
     /// What could not be read, naming the key or file: foreign data where the store expected its own.
     public var problem: String?
+    /// Where the last unfinished attempt got to, if it saved a checkpoint.
+    public var checkpoint: MigrationCheckpoint?
+    /// The fencing token of the latest lease acquisition (`0` before the first), when the store can see
+    /// it: a checkpoint read with this state is current for the next acquisition (whose token is one
+    /// higher). `nil` when the store cannot see fences.
+    public var fencingToken: UInt64?
 
     /// Creates a state.
     ///
@@ -26,6 +32,8 @@ public struct StoredMigrationState: Sendable, Codable, Equatable {
     ///   - holder: The current lease holder.
     ///   - progress: The latest published progress.
     ///   - problem: What could not be read.
+    ///   - checkpoint: The last unfinished attempt's checkpoint.
+    ///   - fencingToken: The latest acquisition's fencing token.
     public init(
         isCompleted: Bool,
         lastResult: MigrationResult? = nil,
@@ -33,7 +41,9 @@ public struct StoredMigrationState: Sendable, Codable, Equatable {
         lastFailure: MigrationResult? = nil,
         holder: LeaseHolder? = nil,
         progress: ProgressSnapshot? = nil,
-        problem: String? = nil
+        problem: String? = nil,
+        checkpoint: MigrationCheckpoint? = nil,
+        fencingToken: UInt64? = nil
     ) {
         self.isCompleted = isCompleted
         self.lastResult = lastResult
@@ -42,6 +52,8 @@ public struct StoredMigrationState: Sendable, Codable, Equatable {
         self.holder = holder
         self.progress = progress
         self.problem = problem
+        self.checkpoint = checkpoint
+        self.fencingToken = fencingToken
     }
 
     /// A migration never run.
@@ -52,6 +64,22 @@ public struct StoredMigrationState: Sendable, Codable, Equatable {
     public var latestRun: MigrationResult? {
         if !isCompleted, lastError != nil { return lastFailure }
         return lastResult
+    }
+
+    /// Whether the migration is failing now: its last run failed and it has not completed since. A
+    /// migration that failed before and completed since is not (its ``lastError`` is gone, and
+    /// ``attemptsSoFar`` still counts the failures).
+    public var isFailing: Bool {
+        !isCompleted && lastError != nil
+    }
+
+    /// Whether this state, read before an acquisition with `fencingToken`, is still current: no other
+    /// acquisition came between the read and this one (the read saw the token just before).
+    ///
+    /// - Parameter fencingToken: The fencing token of the acquisition that follows the read.
+    public func isCurrent(forFencingToken fencingToken: UInt64?) -> Bool {
+        guard let read = self.fencingToken, let fencingToken else { return false }
+        return read &+ 1 == fencingToken
     }
 
     /// How many attempts have run so far, failed ones included.

@@ -57,28 +57,36 @@ struct MigrateSession<App: MigrateApplication>: Sendable {
         return try await open(options, registry: registry, logger: logger, console: console)
     }
 
-    /// Opens the store and lease the options choose (``MigrationBackend``), and a runner over them.
+    /// Opens the backend the options choose (``OpenedBackend``), and a runner over it.
     static func open(
         _ options: MigrateStoreOptions,
         registry: MigrationRegistry<App.Context>,
         logger: Logger,
         console: TerminalConsole?
     ) async throws -> MigrateSession {
-        let backend = try await MigrationBackend.open(options, logger: logger)
-        let recorder = RecordingStateStore(backend.stateStore)
-        let runner = MigrationRunner(
-            registry: registry,
-            stateStore: recorder,
-            leaseProvider: backend.leaseProvider,
-            logger: logger,
+        let backend = try await OpenedBackend.open(options, logger: logger)
+        let (runner, recorder) = recordingRunner(
+            over: backend.backend, registry: registry, logger: logger,
             configuration: .init(
                 triggeredBy: options.triggeredBy ?? OperatingSystemUser.name,
-                progressInterval: .seconds(1))
-        )
+                progressInterval: .seconds(1)))
         logger.notice("state: \(backend.description)")
         return MigrateSession(
             logger: logger, runner: runner, recorder: recorder, storeDescription: backend.description,
             console: console, closeBackend: { backend.close() })
+    }
+
+    /// A runner over `base` whose store records every result written, for the progress display.
+    private static func recordingRunner<Base: MigrationBackend>(
+        over base: Base,
+        registry: MigrationRegistry<App.Context>,
+        logger: Logger,
+        configuration: MigrationRunner<App.Context>.Configuration
+    ) -> (MigrationRunner<App.Context>, RecordingStateStore) {
+        let recording = RecordingBackend(base)
+        let runner = MigrationRunner(
+            registry: registry, backend: recording, logger: logger, configuration: configuration)
+        return (runner, recording.stateStore)
     }
 
     // MARK: - Context

@@ -51,6 +51,8 @@ public struct MigrationDetailsReport: Sendable, Codable, Equatable {
     public var fence: UInt64?
     /// The published progress.
     public var progress: ProgressSnapshot?
+    /// The checkpoint the next attempt resumes from.
+    public var checkpoint: MigrationCheckpoint?
     /// What could not be read, naming the key.
     public var problem: String?
     /// Every key of the layout, existing or not.
@@ -70,6 +72,7 @@ public struct MigrationDetailsReport: Sendable, Codable, Equatable {
         lease = details.lease.map { MigrationLeaseRow($0, now: now) }
         fence = details.fence
         progress = details.state.progress
+        checkpoint = details.state.checkpoint
         problem = details.state.problem
         keys = details.keys.map { Key(key: $0.key, type: $0.type, ttlMilliseconds: $0.ttlLeftMilliseconds) }
     }

@@ -1,6 +1,19 @@
 import Migrations
 import Synchronization
 
+/// A backend whose store remembers every result written through it (see ``RecordingStateStore``).
+struct RecordingBackend<Base: MigrationBackend>: MigrationBackend {
+    let stateStore: RecordingStateStore
+    let leaseProvider: Base.LeaseProvider
+    let description: String
+
+    init(_ base: Base) {
+        self.stateStore = RecordingStateStore(base.stateStore)
+        self.leaseProvider = base.leaseProvider
+        self.description = base.description
+    }
+}
+
 /// A state store that remembers every result written through it, so the progress display can tell
 /// how each migration ended as soon as it ends.
 final class RecordingStateStore: MigrationStateStore {
@@ -42,8 +55,12 @@ final class RecordingStateStore: MigrationStateStore {
         try await remember(result) { try await base.markRolledBack(result, fence: fence) }
     }
 
-    func reset(_ name: String) async throws {
-        try await base.reset(name)
+    func saveCheckpoint(_ checkpoint: MigrationCheckpoint, of name: String, fence: LeaseFence) async throws {
+        try await base.saveCheckpoint(checkpoint, of: name, fence: fence)
+    }
+
+    func reset(_ name: String, keepingCheckpoint: Bool) async throws {
+        try await base.reset(name, keepingCheckpoint: keepingCheckpoint)
     }
 
     private func remember(

@@ -3,22 +3,19 @@ import Logging
 public import Migrations
 import MigrationsRedis
 
-/// The state store and lease provider that ``MigrateStoreOptions`` choose: Redis when `--redis-url` or
-/// `REDIS_URL` is set, otherwise files under `--state-dir` (default `.migrations`).
+/// The backend that ``MigrateStoreOptions`` choose, opened: Redis when `--redis-url` or `REDIS_URL` is
+/// set, otherwise files under `--state-dir` (default `.migrations`).
 ///
 /// For an application's own start-up code, so that it uses the same state as its `migrate` command:
 ///
 /// ```swift
-/// let backend = try await MigrationBackend.open(storeOptions, logger: logger)
-/// defer { backend.close() }
-/// let runner = MigrationRunner(registry: registry, stateStore: backend.stateStore,
-///                              leaseProvider: backend.leaseProvider, logger: logger)
+/// let opened = try await OpenedBackend.open(storeOptions, logger: logger)
+/// defer { opened.close() }
+/// let runner = MigrationRunner(registry: registry, backend: opened.backend, logger: logger)
 /// ```
-public struct MigrationBackend: Sendable {
-    /// Where completion state is kept.
-    public let stateStore: any MigrationStateStore
-    /// What marks a migration as running.
-    public let leaseProvider: any MigrationLeaseProvider
+public struct OpenedBackend: Sendable {
+    /// The backend: a `RedisMigrationBackend` or a ``FileMigrationBackend``.
+    public let backend: any MigrationBackend
     /// Where state lives, for messages, without any password: `Redis at redis://127.0.0.1:6379 (prefix
     /// migration)`, `files at ./.migrations (no REDIS_URL)` or `files at /srv/state`.
     public let description: String
@@ -26,12 +23,15 @@ public struct MigrationBackend: Sendable {
     public let usesFiles: Bool
     private let closeConnections: @Sendable () -> Void
 
-    /// Opens the store and lease the options choose.
+    /// Opens the backend the options choose.
     ///
+    /// - Parameters:
+    ///   - options: The store options of the command line.
+    ///   - logger: The logger for connection messages.
     /// - Throws: ``MigrationsCommandError``: a usage error for a malformed URL, an unreachable error
     ///   (exit code 3) when Redis cannot be reached or refuses the credentials, a failure when the state
     ///   directory cannot be used.
-    public static func open(_ options: MigrateStoreOptions, logger: Logger) async throws -> MigrationBackend {
+    public static func open(_ options: MigrateStoreOptions, logger: Logger) async throws -> OpenedBackend {
         let environment = ProcessInfo.processInfo.environment
         if let target = try RedisTarget.resolve(option: options.redisURL, environment: environment) {
             let backend: RedisMigrationBackend
@@ -42,24 +42,19 @@ public struct MigrationBackend: Sendable {
             } catch {
                 throw MigrationsCommandError.classify(error, redisURL: target.description)
             }
-            return MigrationBackend(
-                stateStore: backend.stateStore, leaseProvider: backend.leaseProvider,
-                description: "Redis at \(target) (prefix \(options.prefix))", usesFiles: false,
+            return OpenedBackend(
+                backend: backend, description: "Redis at \(target) (prefix \(options.prefix))", usesFiles: false,
                 closeConnections: { backend.close() })
         }
         let directory = options.stateDirectory ?? ".migrations"
-        let explicit = ["/", "./", "../"].contains { directory.hasPrefix($0) }
-        let place = explicit ? directory : "./" + directory
-        let description =
-            options.stateDirectory == nil ? "files at \(place) (no REDIS_URL)" : "files at \(place)"
+        let files: FileMigrationBackend
         do {
-            return MigrationBackend(
-                stateStore: try FileStateStore(directory: directory),
-                leaseProvider: try FileLeaseProvider(directory: directory),
-                description: description, usesFiles: true, closeConnections: {})
+            files = try FileMigrationBackend(directory: directory)
         } catch {
             throw MigrationsCommandError(.failed, "cannot use the state directory \(directory): \(error.message)")
         }
+        let description = options.stateDirectory == nil ? "\(files.description) (no REDIS_URL)" : files.description
+        return OpenedBackend(backend: files, description: description, usesFiles: true, closeConnections: {})
     }
 
     /// Closes the Redis connections, if any.
