@@ -15,6 +15,11 @@
 // that long ignoring cancellation (it swallows it), then push `"<pid> <server ms>"` to `<prefix>-ends:<name>`;
 // `--timeout-ms` sets the run's timeout.
 //
+// Backfill: `--backfill N` registers one migration, `backfill`, that iterates items 0..<N in batches of
+// `--batch B` (default 100) with the batch helper, sleeping `--batch-ms` per batch, appending `<item> <pid>`
+// lines to `--journal` for every processed batch, and checkpointing every `--checkpoint-ms` (default
+// 1000). `--state-dir DIR` keeps state in files instead of Redis (then `--url` is only for recording).
+//
 // Running: `runPending` by default; `--only NAME` runs one migration; `--one-by-one` runs each with
 // `run(name)`, retrying a refused or failed run up to `--attempts` times (100 ms apart), so the process
 // rides out a Redis restart the way a service retrying at start-up would.
@@ -98,7 +103,10 @@ func fail(_ message: String) -> Never {
     exit(3)
 }
 
-guard let url = option("url"), let count = option("count").flatMap(Int.init) else {
+let backfill = option("backfill").flatMap(Int.init)
+let url = option("url")
+guard url != nil || option("state-dir") != nil, let count = option("count").flatMap(Int.init) ?? backfill.map({ _ in 1 })
+else {
     fail("usage: FaultDrillWorker --url URL --count N [--prefix P] [--stem S] [--ttl-ms N] [--step-ms N] …")
 }
 let prefix = option("prefix") ?? "migration"
@@ -113,22 +121,63 @@ let timeout = option("timeout-ms").flatMap(Int.init).map { Duration.milliseconds
 var logger = Logger(label: "fault-drill-worker")
 logger.logLevel = .critical
 
+/// A backfill over items `0..<total`: batches of `size`, each appended to the journal as `<item> <pid>` lines.
+func backfillMigration(total: Int, size: Int, pause: Duration) -> ClosureMigration<DrillApp> {
+    ClosureMigration<DrillApp>(name: "backfill") { context in
+        context.progress.setTotal(total)
+        try await context.iterate(from: nil as Int?) { (after: Int?) -> MigrationBatch<Int, Int>? in
+            let start = after ?? 0
+            guard start < total else { return nil }
+            let end = min(total, start + size)
+            return MigrationBatch(items: Array(start..<end), cursor: end)
+        } process: { items in
+            if pause > .zero { try await Task.sleep(for: pause) }
+            try context.app.journal(items)
+        }
+    }
+}
+
+extension DrillApp {
+    /// Appends `<item> <pid>` for every item in one `write`.
+    func journal(_ items: [Int]) throws {
+        guard let journal else { return }
+        let descriptor = open(journal, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(.EIO) }
+        defer { close(descriptor) }
+        let bytes = Array(items.map { "\($0) \(getpid())\n" }.joined().utf8)
+        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    }
+}
+
 let runner: MigrationRunner<DrillApp>
 let app: DrillApp
 do {
-    var configuration = try RedisConfiguration(url: url)
+    var configuration = try url.map { try RedisConfiguration(url: $0) }
     if let timeout = option("command-timeout-ms").flatMap(Int.init) {
-        configuration.commandTimeout = .milliseconds(timeout)
-        configuration.connectTimeout = .milliseconds(timeout)
+        configuration?.commandTimeout = .milliseconds(timeout)
+        configuration?.connectTimeout = .milliseconds(timeout)
     }
-    let backend = try await RedisMigrationBackend.connect(
-        configuration: configuration, keys: RedisMigrationKeys(prefix: prefix),
-        leaseTimeToLive: .milliseconds(option("ttl-ms").flatMap(Int.init) ?? 30_000))
+    let backend: any MigrationBackend
+    if let directory = option("state-dir") {
+        backend = try FileMigrationBackend(directory: directory)
+    } else if let configuration {
+        backend = try await RedisMigrationBackend.connect(
+            configuration: configuration, keys: RedisMigrationKeys(prefix: prefix),
+            leaseTimeToLive: .milliseconds(option("ttl-ms").flatMap(Int.init) ?? 30_000))
+    } else {
+        fail("--url or --state-dir is required")
+    }
     app = DrillApp(
-        counter: recordsInRedis ? try await RedisConnection(configuration: configuration) : nil,
+        counter: recordsInRedis && configuration != nil ? try await RedisConnection(configuration: configuration!) : nil,
         journal: option("journal"), prefix: prefix)
     var registry = MigrationRegistry<DrillApp>()
-    for index in 0..<count {
+    if let backfill {
+        try registry.register(
+            backfillMigration(
+                total: backfill, size: option("batch").flatMap(Int.init) ?? 100,
+                pause: .milliseconds(option("batch-ms").flatMap(Int.init) ?? 0)))
+    }
+    for index in 0..<(backfill == nil ? count : 0) {
         try registry.register(
             ClosureMigration<DrillApp>(
                 name: "\(stem)-\(index)",
@@ -147,7 +196,9 @@ do {
     }
     runner = MigrationRunner(
         registry: registry, backend: backend, logger: logger,
-        configuration: .init(triggeredBy: "fault-drill"))
+        configuration: .init(
+            triggeredBy: "fault-drill",
+            checkpointInterval: .milliseconds(option("checkpoint-ms").flatMap(Int.init) ?? 1000)))
 } catch {
     fail("backend: \(error)")
 }

@@ -53,8 +53,7 @@ struct DrillHarness {
         var quiet = Logger(label: "fault-drills")
         quiet.logLevel = .critical
         let runner = MigrationRunner(
-            registry: try MigrationRegistry(migrations), stateStore: backend.stateStore,
-            leaseProvider: backend.leaseProvider, logger: logger ?? quiet,
+            registry: try MigrationRegistry(migrations), backend: backend, logger: logger ?? quiet,
             configuration: .init(triggeredBy: "fault-drills"))
         var counting = configuration
         counting.commandTimeout = .seconds(5)

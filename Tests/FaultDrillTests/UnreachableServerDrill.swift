@@ -48,7 +48,7 @@ extension FaultDrills {
             logger.logLevel = .critical
             let runner = MigrationRunner(
                 registry: try MigrationRegistry([ClosureMigration<Int>(name: "never") { _ in Issue.record("up ran") }]),
-                stateStore: backend.stateStore, leaseProvider: backend.leaseProvider, logger: logger)
+                backend: backend, logger: logger)
             let started = ContinuousClock.now
             let error = await #expect(throws: MigrationError.self) {
                 _ = try await runner.runPending(context: 0)

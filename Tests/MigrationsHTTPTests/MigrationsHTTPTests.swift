@@ -20,8 +20,9 @@ final class Counter: Sendable {
 /// A real Hummingbird server on a loopback port with the migrations routes mounted.
 struct HTTPHarness {
     let counter = Counter()
-    let store = InMemoryStateStore()
-    let leases = InProcessLeaseProvider()
+    let backend = InMemoryMigrationBackend()
+    var store: InMemoryStateStore { backend.stateStore }
+    var leases: InProcessLeaseProvider { backend.leaseProvider }
     let runner: MigrationRunner<Counter>
     static let token = "test-token-123"
 
@@ -34,7 +35,7 @@ struct HTTPHarness {
         var logger = Logger(label: "http-tests")
         logger.logLevel = .critical
         runner = MigrationRunner(
-            registry: try MigrationRegistry(migrations), stateStore: store, leaseProvider: leases, logger: logger)
+            registry: try MigrationRegistry(migrations), backend: backend, logger: logger)
     }
 
     func withServer(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {

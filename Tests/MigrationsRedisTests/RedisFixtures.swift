@@ -63,8 +63,7 @@ struct RedisHarness {
         logger.logLevel = .warning
         let runner = MigrationRunner(
             registry: try MigrationRegistry(migrations),
-            stateStore: backend.stateStore,
-            leaseProvider: backend.leaseProvider,
+            backend: backend,
             logger: logger,
             configuration: .init(triggeredBy: "tests")
         )

@@ -128,8 +128,7 @@ struct RedisLeaseTests {
         let server = try await RedisServer.start()
         let backend = try await RedisMigrationBackend.connect(configuration: server.configuration())
         let runner = MigrationRunner(
-            registry: try MigrationRegistry([migration]), stateStore: backend.stateStore,
-            leaseProvider: backend.leaseProvider, logger: .init(label: "t"),
+            registry: try MigrationRegistry([migration]), backend: backend, logger: .init(label: "t"),
             configuration: .init(progressInterval: .milliseconds(100)))
         let app = CountingApp(redis: try await server.connect())
         async let result = runner.run("p", context: app)

@@ -47,9 +47,10 @@ struct TestHarness {
 
     init(
         _ migrations: [any Migration<TestApp>],
-        store: any MigrationStateStore = InMemoryStateStore(),
-        leaseProvider: any MigrationLeaseProvider = InProcessLeaseProvider(),
+        store: some MigrationStateStore = InMemoryStateStore(),
+        leaseProvider: some MigrationLeaseProvider = InProcessLeaseProvider(),
         progressInterval: Duration = .seconds(5),
+        checkpointInterval: Duration = .seconds(1),
         clock: any Clock<Duration> = ContinuousClock()
     ) throws {
         self.store = store
@@ -57,12 +58,20 @@ struct TestHarness {
         let logger = Logger(label: "test") { _ in handler }
         runner = MigrationRunner(
             registry: try MigrationRegistry(migrations),
-            stateStore: store,
-            leaseProvider: leaseProvider,
+            backend: TestBackend(stateStore: store, leaseProvider: leaseProvider),
             logger: logger,
-            configuration: .init(triggeredBy: "tests", progressInterval: progressInterval, clock: clock)
+            configuration: .init(
+                triggeredBy: "tests", progressInterval: progressInterval, checkpointInterval: checkpointInterval,
+                clock: clock)
         )
     }
+}
+
+/// A store and leases chosen separately, as tests that fake one of them need.
+struct TestBackend<StateStore: MigrationStateStore, LeaseProvider: MigrationLeaseProvider>: MigrationBackend {
+    let stateStore: StateStore
+    let leaseProvider: LeaseProvider
+    var description: String { "test backend" }
 }
 
 /// A fresh temporary directory, removed by the caller.
@@ -95,3 +104,4 @@ struct TestSetupError: Error, CustomStringConvertible {
 func pollUntil(_ condition: () async throws -> Bool) async throws {
     try await waitUntil("the condition holds", interval: .milliseconds(2), condition)
 }
+

@@ -13,27 +13,32 @@ struct CheckpointWriter: Sendable {
     let lease: KeptLease
     let host: HostIdentity
     let runId: String
+    let attempt: Int
     let clock: RunnerClock
     let interval: Duration
     let interruption: AttemptInterruption
     let logger: Logger
 
-    /// Writes the latest unwritten save every interval until the task is cancelled.
+    /// Writes the latest unwritten save every interval until the task is cancelled, while the lease's
+    /// local deadline holds.
     func run() async {
         while true {
             do { try await clock.sleep(until: clock.now + interval) } catch { return }
-            await writeLatest()
+            if lease.isHeld(at: clock.now) { await writeLatest() }
         }
     }
 
-    /// Writes the latest save if it was not written and the lease is still held.
+    /// Writes the latest save if it was not written: the last write when the step ends. It is sent even
+    /// when the lease was declared lost (a stalled holder, a refused renewal), since only the fenced
+    /// write can tell whether the lease is still ours; if it is not, the store refuses it.
     func writeLatest() async {
-        guard let pending = recorder.unwritten(), lease.isHeld(at: clock.now) else { return }
+        guard let pending = recorder.unwritten() else { return }
         let checkpoint: MigrationCheckpoint
         do {
             checkpoint = MigrationCheckpoint(
                 cursor: try JSONValue(encoding: pending.cursor), completed: pending.completed, total: pending.total,
-                fencingToken: lease.lease.fence.fencingToken, host: host.host, pid: host.pid, runId: runId)
+                fencingToken: lease.lease.fence.fencingToken, host: host.host, pid: host.pid, runId: runId,
+                attempt: attempt)
         } catch {
             recorder.written(pending)
             logger.error("cannot encode the checkpoint's cursor; it is not saved", metadata: ["error": "\(error)"])

@@ -32,6 +32,9 @@ public struct MigrationCheckpoint: Sendable, Codable, Equatable {
     public var pid: Int32
     /// The run that saved it.
     public var runId: String?
+    /// Which attempt of the migration saved it (1 for the first): a crashed attempt records no result,
+    /// so its checkpoint is what counts it.
+    public var attempt: Int?
 
     /// Creates a checkpoint.
     ///
@@ -44,9 +47,10 @@ public struct MigrationCheckpoint: Sendable, Codable, Equatable {
     ///   - host: The saving host.
     ///   - pid: The saving process.
     ///   - runId: The saving run.
+    ///   - attempt: Which attempt saved it.
     public init(
         cursor: JSONValue, completed: Int, total: Int, savedAt: Date = Date(), fencingToken: UInt64?,
-        host: String, pid: Int32, runId: String?
+        host: String, pid: Int32, runId: String?, attempt: Int? = nil
     ) {
         self.cursor = cursor
         self.completed = completed
@@ -56,6 +60,7 @@ public struct MigrationCheckpoint: Sendable, Codable, Equatable {
         self.host = host
         self.pid = pid
         self.runId = runId
+        self.attempt = attempt
     }
 
     /// Decodes the cursor as the type the migration saved.

@@ -109,7 +109,7 @@ extension MigrationRunner {
                 let writer = recorder.map { recorder in
                     CheckpointWriter(
                         name: name, recorder: recorder, store: stateStore, lease: kept, host: configuration.host,
-                        runId: runId, clock: clock, interval: configuration.checkpointInterval,
+                        runId: runId, attempt: state.attemptsSoFar + 1, clock: clock, interval: configuration.checkpointInterval,
                         interruption: scope.interruption, logger: logger)
                 }
                 guard

@@ -35,7 +35,9 @@ extension MigrationRunner {
                     lastFailure: stored.lastFailure,
                     holder: stored.holder,
                     progress: localProgress ?? stored.progress,
-                    problem: stored.problem
+                    problem: stored.problem,
+                    canRollback: migration.canRollback,
+                    checkpoint: stored.checkpoint
                 ))
         }
         return statuses

@@ -34,6 +34,18 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
     public var progress: ProgressSnapshot?
     /// Why its state could not be read, naming the key or file, when ``state`` is ``State/unknown``.
     public var problem: String?
+    /// Whether it can be rolled back (its ``Migration/canRollback``).
+    public var canRollback: Bool
+    /// The checkpoint its next attempt resumes from, if an unfinished attempt left one.
+    public var checkpoint: MigrationCheckpoint?
+
+    /// Whether it is failing now: ``State/failed``. One that failed before and completed since is not.
+    public var isFailing: Bool { state == .failed }
+
+    /// Whether it completed after earlier attempts that did not (failed, timed out, crashed).
+    public var completedAfterFailures: Bool {
+        state == .completed && (lastResult?.attempts ?? 1) > 1
+    }
 
     /// Creates a status entry.
     public init(
@@ -46,7 +58,9 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
         lastFailure: MigrationResult? = nil,
         holder: LeaseHolder? = nil,
         progress: ProgressSnapshot? = nil,
-        problem: String? = nil
+        problem: String? = nil,
+        canRollback: Bool = false,
+        checkpoint: MigrationCheckpoint? = nil
     ) {
         self.name = name
         self.description = description
@@ -58,5 +72,7 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
         self.holder = holder
         self.progress = progress
         self.problem = problem
+        self.canRollback = canRollback
+        self.checkpoint = checkpoint
     }
 }

@@ -58,6 +58,13 @@ public struct MigrationStatusRow: Sendable, Codable, Equatable {
     public var progress: ProgressSnapshot?
     /// What could not be read, naming the key, when ``state`` is `unknown`.
     public var problem: String?
+    /// The checkpoint the next attempt resumes from, if an unfinished attempt left one.
+    public var checkpoint: MigrationCheckpoint?
+    /// `true` when the migration completed after earlier attempts that did not: it failed before and
+    /// has completed since (a migration failing now is ``state`` `failed` instead).
+    public var completedAfterFailures: Bool?
+    /// Whether the migration can be rolled back (embedded command only).
+    public var canRollback: Bool?
     /// The migration's description (embedded command only).
     public var description: String?
     /// The position in run order, from 1 (embedded command only).
@@ -107,9 +114,10 @@ extension MigrationStatusRow {
             stored: StoredMigrationState(
                 isCompleted: status.state == .completed, lastResult: status.lastResult, lastError: status.lastError,
                 lastFailure: status.lastFailure, holder: status.holder, progress: status.progress,
-                problem: status.problem))
+                problem: status.problem, checkpoint: status.checkpoint))
         description = status.description.isEmpty ? nil : status.description
         position = status.position
+        canRollback = status.canRollback
     }
 
     /// The row of a migration as stored (operator `status`), with the state the runner would report.
@@ -141,6 +149,9 @@ extension MigrationStatusRow {
         failure = stored.lastError == nil ? nil : run?.failure
         finishedAt = run?.finishedAt
         attempts = stored.attemptsSoFar > 0 ? stored.attemptsSoFar : nil
+        checkpoint = stored.checkpoint
+        let completedLate = stored.isCompleted && stored.lastError == nil && (stored.lastResult?.attempts ?? 1) > 1
+        completedAfterFailures = completedLate ? true : nil
     }
 
     /// The state the runner reports for a stored state: running while a lease is held, then unknown for

@@ -82,8 +82,9 @@ public struct StoredMigrationState: Sendable, Codable, Equatable {
         return read &+ 1 == fencingToken
     }
 
-    /// How many attempts have run so far, failed ones included.
+    /// How many attempts have run so far, failed ones included, and one that crashed after saving a
+    /// checkpoint.
     public var attemptsSoFar: Int {
-        max(lastResult?.attempts ?? 0, lastFailure?.attempts ?? 0)
+        max(lastResult?.attempts ?? 0, lastFailure?.attempts ?? 0, checkpoint?.attempt ?? 0)
     }
 }
