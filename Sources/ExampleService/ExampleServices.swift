@@ -18,6 +18,12 @@ struct ExampleServices: Sendable {
         environment["EXAMPLE_IMPORT_PAUSE_MS"].flatMap(Int.init) ?? 20
     }
 
+    /// The pause between order backfill batches, from `EXAMPLE_BACKFILL_PAUSE_MS` (default 20): 200
+    /// batches take about four seconds, long enough to interrupt in the README's demo.
+    var backfillBatchPauseMilliseconds: Int {
+        environment["EXAMPLE_BACKFILL_PAUSE_MS"].flatMap(Int.init) ?? 20
+    }
+
     /// Opens (creating when missing) the database and the uploads directory.
     static func open(databasePath: String, uploadsDirectory: String) throws -> ExampleServices {
         try FileManager.default.createDirectory(atPath: uploadsDirectory, withIntermediateDirectories: true)

@@ -18,7 +18,7 @@ import Testing
 struct ExampleServiceTests {
     static let migrations = [
         "2025-01-10-create-schema", "2025-01-15-import-legacy-users", "2025-02-01-move-tenant-settings",
-        "2025-03-10-clean-orphaned-uploads",
+        "2025-03-10-clean-orphaned-uploads", "2025-04-01-seed-demo-orders", "2025-04-02-backfill-order-totals",
     ]
 
     private func freePort() throws -> Int {
@@ -110,6 +110,10 @@ struct ExampleServiceTests {
         let settings = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tenant_settings") }
         #expect(settings == 2)
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(work)/data/uploads").isEmpty)
+        let unfilled = try await database.read {
+            try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM orders WHERE total_cents IS NULL")
+        }
+        #expect(unfilled == 0)
 
         for replica in replicas { replica.signal(SIGTERM) }
         for replica in replicas { #expect(try await replica.wait().status == 0) }
@@ -193,6 +197,56 @@ struct ExampleServiceTests {
         #expect(try await redis.command("GET", "migration:2025-01-15-import-legacy-users:completed").string == "true")
         successor.signal(SIGTERM)
         _ = try await successor.wait()
+    }
+
+    @Test("a replica killed with SIGKILL mid-backfill: the next replica resumes the backfill from its checkpoint")
+    func killedReplicaIsResumed() async throws {
+        let redis = try await RedisServer.start()
+        let work = try workDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let environment = [
+            "REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data", "EXAMPLE_IMPORT_PAUSE_MS": "0",
+            "EXAMPLE_BACKFILL_PAUSE_MS": "40",
+        ]
+        let backfill = "migration:2025-04-02-backfill-order-totals"
+        let port = try freePort()
+        let first = try ChildProcess.launch(
+            "example-service", ["serve", "--port", "\(port)", "--lease-ttl", "2", "--replica-name", "replica-1"],
+            environment: serviceEnvironment(environment), directory: work)
+        var saved: MigrationCheckpoint?
+        try await waitUntil("the backfill checkpointed 20,000 orders", limit: .seconds(120)) {
+            saved = try await redis.command("GET", "\(backfill):checkpoint").bytes.flatMap {
+                try? MigrationCheckpoint.decode(from: Data($0))
+            }
+            return (saved?.completed ?? 0) >= 20_000
+        }
+        first.signal(SIGKILL)
+        _ = try await first.wait()
+        let checkpoint = try #require(try await redis.command("GET", "\(backfill):checkpoint").bytes.map {
+            try MigrationCheckpoint.decode(from: Data($0))
+        })
+        #expect(checkpoint.pid == first.pid)
+
+        let second = try ChildProcess.launch(
+            "example-service", ["serve", "--port", "\(port)", "--lease-ttl", "2", "--replica-name", "replica-2"],
+            environment: serviceEnvironment(environment.merging(["EXAMPLE_BACKFILL_PAUSE_MS": "0"]) { $1 }),
+            directory: work)
+        try await waitUntilHealthy(port, second)
+        let result = try MigrationResult.decode(
+            from: Data(try #require(try await redis.command("GET", "\(backfill):result").bytes)))
+        #expect(result.status == .completed)
+        #expect(result.triggeredBy == "replica-2")
+        #expect(result.resumedFrom?.completed ?? 0 >= checkpoint.completed, "resumed at or after the checkpoint read")
+        #expect(result.attempts == 2)
+        #expect(result.recordsProcessed == 200_000)
+        #expect(try await redis.command("EXISTS", "\(backfill):checkpoint").int == 0)
+        let database = try DatabaseQueue(path: "\(work)/data/example.sqlite")
+        let unfilled = try await database.read {
+            try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM orders WHERE total_cents IS NULL")
+        }
+        #expect(unfilled == 0)
+        second.signal(SIGTERM)
+        _ = try await second.wait()
     }
 
     @Test("compose.yaml is valid and runs the same replica command and settings as scripts/demo.sh")

@@ -26,6 +26,7 @@ struct EmbeddedRedisTests {
             var row = row
             row.description = nil
             row.position = nil
+            row.canRollback = nil
             return row
         }
         #expect(stripped == tool)

@@ -4,6 +4,7 @@ import Migrations
 struct CreateSchema: Migration {
     let name = "2025-01-10-create-schema"
     let description = "Create the users, tenant_settings and uploads tables"
+    let canRollback = true
 
     static let statements = [
         """

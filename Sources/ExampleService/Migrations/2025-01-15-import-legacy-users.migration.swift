@@ -2,15 +2,19 @@ import Foundation
 import GRDB
 import Migrations
 
-/// Imports the users of the legacy system from its CSV export, 5,000 rows, reporting progress.
+/// Imports the users of the legacy system from its CSV export, 5,000 rows, reporting progress and
+/// resuming where an interrupted attempt stopped.
 ///
-/// Rows without an e-mail address are skipped (validation warns about them). The insert is
-/// idempotent on `legacy_id`, and each row carries the lease's fencing token: a row written by a newer
-/// holder is never overwritten by a stale one. It pauses between batches of 250 rows
-/// (`EXAMPLE_IMPORT_PAUSE_MS`, 20 ms by default), as a real import throttles itself to spare the database.
+/// It reads the file with the batch helper (``MigrationContext/iterateLines(ofFile:batchSize:skippingHeader:process:)``),
+/// 250 lines a batch; the checkpoint is the byte offset of the next line, so a deploy or a crash costs at
+/// most the batches since the last written checkpoint. Rows without an e-mail address are skipped
+/// (validation warns about them). The insert is idempotent on `legacy_id`, and each row carries the
+/// lease's fencing token: a row written by a newer holder is never overwritten by a stale one. It pauses
+/// between batches (`EXAMPLE_IMPORT_PAUSE_MS`, 20 ms by default), as a real import spares the database.
 struct ImportLegacyUsers: Migration {
     let name = "2025-01-15-import-legacy-users"
     let description = "Import users from the legacy CSV export"
+    let canRollback = true
 
     func validate(_ context: MigrationContext<ExampleServices>) async throws -> ValidationResult {
         guard FileManager.default.fileExists(atPath: context.app.legacyUsersCSV.path) else {
@@ -31,14 +35,16 @@ struct ImportLegacyUsers: Migration {
     }
 
     func up(_ context: MigrationContext<ExampleServices>) async throws {
-        let rows = try LegacyUserRow.read(context.app.legacyUsersCSV).filter { !$0.email.isEmpty }
-        context.progress.setTotal(rows.count)
+        context.progress.setTotal(try LegacyUserRow.read(context.app.legacyUsersCSV).count)
         let fencingToken = context.fencingToken.map { Int64($0) }
-        for batch in stride(from: 0, to: rows.count, by: 250).map({ rows[$0..<min($0 + 250, rows.count)] }) {
-            try Task.checkCancellation()
+        let pause = Duration.milliseconds(context.app.importBatchPauseMilliseconds)
+        try await context.iterateLines(
+            ofFile: context.app.legacyUsersCSV.path, batchSize: 250, skippingHeader: true
+        ) { lines in
+            let rows = lines.compactMap(LegacyUserRow.init(line:)).filter { !$0.email.isEmpty }
             if !context.dryRun {
                 try await context.app.database.write { db in
-                    for row in batch {
+                    for row in rows {
                         try db.execute(
                             sql: """
                                 INSERT INTO users (legacy_id, name, email, signed_up, fencing_token) VALUES (?, ?, ?, ?, ?)
@@ -50,8 +56,7 @@ struct ImportLegacyUsers: Migration {
                     }
                 }
             }
-            context.progress.increment(by: batch.count)
-            try await Task.sleep(for: .milliseconds(context.app.importBatchPauseMilliseconds))
+            if pause > .zero { try await Task.sleep(for: pause) }
         }
         context.progress.complete()
     }
@@ -74,10 +79,20 @@ struct LegacyUserRow: Sendable {
     /// Reads the file, skipping the header. Fields are plain (no quoted commas in this export).
     static func read(_ url: URL) throws -> [LegacyUserRow] {
         let text = try String(contentsOf: url, encoding: .utf8)
-        return text.split(separator: "\n").dropFirst().compactMap { line in
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 4 else { return nil }
-            return LegacyUserRow(legacyID: fields[0], name: fields[1], email: fields[2], signedUp: fields[3])
-        }
+        return text.split(separator: "\n").dropFirst().compactMap { LegacyUserRow(line: String($0)) }
+    }
+
+    /// Parses one line; `nil` when it does not have four fields.
+    init?(line: String) {
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count == 4 else { return nil }
+        self.init(legacyID: fields[0], name: fields[1], email: fields[2], signedUp: fields[3])
+    }
+
+    init(legacyID: String, name: String, email: String, signedUp: String) {
+        self.legacyID = legacyID
+        self.name = name
+        self.email = email
+        self.signedUp = signedUp
     }
 }

@@ -6,6 +6,7 @@ import Migrations
 struct MoveTenantSettings: Migration {
     let name = "2025-02-01-move-tenant-settings"
     let description = "Move TENANT_<tenant>_<key> environment variables into tenant_settings"
+    let canRollback = true
 
     /// The settings found in the environment, sorted.
     static func settings(in environment: [String: String]) -> [(tenant: String, key: String, value: String)] {
