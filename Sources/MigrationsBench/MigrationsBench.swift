@@ -54,7 +54,10 @@ enum MigrationsBench {
             switch arguments.first {
             case "worker": return await WorkerChild.run(options)
             case "status": return await StatusChild.run(options)
-            default: throw BenchUsageError("unknown child mode '\(arguments.first ?? "")'; known: worker, status")
+            case "backfill": return await BackfillChild.run(options)
+            default:
+                throw BenchUsageError(
+                    "unknown child mode '\(arguments.first ?? "")'; known: worker, status, backfill")
             }
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
@@ -148,6 +151,11 @@ enum MigrationsBench {
         await measure("p6", "progress increments") {
             try await ProgressBenchmark(iterations: quick ? 20_000_000 : 200_000_000, repetitions: options.repetitions)
                 .run()
+        }
+        await measure("p7", "checkpoints of a resumable migration") {
+            try await CheckpointBenchmark(
+                server: server, batches: quick ? 20_000 : 100_000, interval: .milliseconds(quick ? 250 : 1000)
+            ).run()
         }
         await measure("memory", "peak RSS of status") {
             if !options.runs("p2") { try await seedStatusKeys(server, count: statusCount) }

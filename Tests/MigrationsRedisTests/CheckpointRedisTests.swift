@@ -112,10 +112,11 @@ struct CheckpointRedisTests {
         #expect(try await inspector.reset("m") == ["migration:m:checkpoint"])
     }
 
-    @Test("a throttle holding for 2 s: no batch meanwhile, the 900 ms lease is renewed, progress says throttled")
+    @Test("a throttle holding for 2 s: no batch meanwhile, the 1.5 s lease is renewed, progress says throttled")
     func throttleKeepsTheLease() async throws {
         let processed = Shared<[(Int, ContinuousClock.Instant)]>([])
         let start = Shared<ContinuousClock.Instant?>(nil)
+        let released = Shared<ContinuousClock.Instant?>(nil)
         let migration = ClosureMigration<CountingApp>(name: "lagging") { context in
             start.set(.now)
             try await context.iterate(from: nil as Int?) { (after: Int?) -> MigrationBatch<Int, Int>? in
@@ -126,23 +127,29 @@ struct CheckpointRedisTests {
                 processed.update { $0.append((items[0], .now)) }
             }
         }
-        let harness = try await RedisHarness.start([migration], leaseTimeToLive: .milliseconds(900))
+        let harness = try await RedisHarness.start([migration], leaseTimeToLive: .milliseconds(1500))
         defer { harness.server.stop() }
         var options = MigrationRunOptions()
         options.throttle = MigrationThrottle(backoff: .milliseconds(100)).throttled(on: "replication lag") {
-            guard let began = start.value else { return true }
-            return ContinuousClock.now - began < .seconds(2)
+            released.value == nil
         }
         async let result = harness.runner.run("lagging", context: harness.app, options: options)
         try await waitUntil("the progress says throttled") {
             harness.runner.progress(of: "lagging")?.throttled == "replication lag"
         }
+        try await waitUntil("the throttle held for 2 s") {
+            guard let began = start.value else { return false }
+            return ContinuousClock.now - began >= .seconds(2)
+        }
+        #expect(processed.value.isEmpty, "a batch ran while throttled")
+        released.set(.now)
         let outcome = try await result
         #expect(outcome.status == .completed, "\(outcome.error ?? "")")
         #expect(outcome.fencingToken == 1, "one acquisition: the lease was kept through the wait")
         let batches = processed.value
-        let began = try #require(start.value)
+        let releasedAt = try #require(released.value)
         #expect(batches.count == 3)
-        #expect(batches.allSatisfy { $0.1 - began >= .seconds(2) }, "a batch ran while throttled")
+        #expect(batches.allSatisfy { $0.1 >= releasedAt }, "a batch ran while throttled")
+        #expect(try await harness.get("migration:lagging:completed") == "true")
     }
 }
