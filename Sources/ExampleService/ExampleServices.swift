@@ -43,9 +43,14 @@ struct ExampleServices: Sendable {
         )
     }
 
-    /// Whether a table exists.
+    /// Whether a table exists, asked of the database itself: GRDB's `tableExists` answers from a schema
+    /// cache that does not see a table another replica created meanwhile.
     func tableExists(_ name: String) async throws -> Bool {
-        try await database.read { try $0.tableExists(name) }
+        try await database.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [name])
+                ?? false
+        }
     }
 }
 

@@ -80,7 +80,7 @@ struct ExampleServiceTests {
         }
         let environment = [
             "REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data", "MIGRATIONS_API_TOKEN": "t0ken",
-            "TENANT_ACME_PLAN": "enterprise", "TENANT_GLOBEX_PLAN": "starter",
+            "TENANT_ACME_PLAN": "enterprise", "TENANT_GLOBEX_PLAN": "starter", "EXAMPLE_BACKFILL_PAUSE_MS": "0",
         ]
         let ports = try (0..<3).map { _ in try freePort() }
         let replicas = try (0..<3).map { index in

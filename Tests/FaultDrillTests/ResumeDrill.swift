@@ -30,7 +30,7 @@ struct BackfillJournal {
 }
 
 extension FaultDrills {
-    @Suite("R11 resuming a backfill from its checkpoint", .timeLimit(.minutes(5)))
+    @Suite("R12 resuming a backfill from its checkpoint", .timeLimit(.minutes(5)))
     struct ResumeDrill {
         static let total = 20_000
 
@@ -87,18 +87,18 @@ extension FaultDrills {
             let directory = try temporaryDrillDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let outcome = try await killAndResume(
-                place: ["--url", server.url, "--prefix", "r11", "--ttl-ms", "1000"],
+                place: ["--url", server.url, "--prefix", "r12", "--ttl-ms", "1000"],
                 readCheckpoint: {
-                    try await server.command("GET", "r11:backfill:checkpoint").bytes.map {
+                    try await server.command("GET", "r12:backfill:checkpoint").bytes.map {
                         try MigrationCheckpoint.decode(from: Data($0))
                     }
                 },
                 journal: directory + "/journal")
             #expect(outcome.redone <= 2_000 + 200, "redone \(outcome.redone): more than one interval's worth")
-            #expect(try await server.string("r11:backfill:completed") == "true")
-            #expect(try await server.command("EXISTS", "r11:backfill:checkpoint").int == 0)
-            #expect(try await server.string("r11:backfill:fence") == "2")
-            let record = try #require(try await server.result("r11:backfill:result"))
+            #expect(try await server.string("r12:backfill:completed") == "true")
+            #expect(try await server.command("EXISTS", "r12:backfill:checkpoint").int == 0)
+            #expect(try await server.string("r12:backfill:fence") == "2")
+            let record = try #require(try await server.result("r12:backfill:result"))
             #expect(record.resumedFrom?.completed == outcome.checkpoint.completed)
         }
 
@@ -131,11 +131,11 @@ extension FaultDrills {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let journal = directory + "/journal"
             func checkpoint() async throws -> MigrationCheckpoint? {
-                try await server.command("GET", "r11s:backfill:checkpoint").bytes.map {
+                try await server.command("GET", "r12s:backfill:checkpoint").bytes.map {
                     try MigrationCheckpoint.decode(from: Data($0))
                 }
             }
-            let place = ["--url", server.url, "--prefix", "r11s", "--ttl-ms", "1000"]
+            let place = ["--url", server.url, "--prefix", "r12s", "--ttl-ms", "1000"]
             let slow = ["--batch-ms", "30"]
             let stale = try ChildProcess.drillWorker(Self.backfill(place, journal: journal) + slow)
             try await waitUntil("the first holder checkpointed 1,000 items", limit: .seconds(60)) {
@@ -158,7 +158,7 @@ extension FaultDrills {
             #expect(stored.pid == successor.pid)
 
             #expect(await successor.exitStatus(within: .seconds(60)) == 0, "\(successor.standardError)")
-            let record = try #require(try await server.result("r11s:backfill:result"))
+            let record = try #require(try await server.result("r12s:backfill:result"))
             #expect(record.pid == successor.pid)
             #expect(record.fencingToken == 2)
             #expect(BackfillJournal(path: journal).counts.count == Self.total)

@@ -112,7 +112,9 @@ struct CheckpointRedisTests {
         #expect(try await inspector.reset("m") == ["migration:m:checkpoint"])
     }
 
-    @Test("a throttle holding for 2 s: no batch meanwhile, the 1.5 s lease is renewed, progress says throttled")
+    /// The throttle holds for 3.5 s, longer than the 3 s lease's local deadline (2.7 s): the run can only
+    /// complete with its first fencing token if the lease was renewed meanwhile.
+    @Test("a throttle holding for 3.5 s: no batch meanwhile, the 3 s lease is renewed, progress says throttled")
     func throttleKeepsTheLease() async throws {
         let processed = Shared<[(Int, ContinuousClock.Instant)]>([])
         let start = Shared<ContinuousClock.Instant?>(nil)
@@ -127,23 +129,31 @@ struct CheckpointRedisTests {
                 processed.update { $0.append((items[0], .now)) }
             }
         }
-        let harness = try await RedisHarness.start([migration], leaseTimeToLive: .milliseconds(1500))
+        let harness = try await RedisHarness.start([migration], leaseTimeToLive: .seconds(3))
         defer { harness.server.stop() }
         var options = MigrationRunOptions()
         options.throttle = MigrationThrottle(backoff: .milliseconds(100)).throttled(on: "replication lag") {
             released.value == nil
         }
-        async let result = harness.runner.run("lagging", context: harness.app, options: options)
-        try await waitUntil("the progress says throttled") {
-            harness.runner.progress(of: "lagging")?.throttled == "replication lag"
+        let finished = Shared<MigrationResult?>(nil)
+        let runner = harness.runner
+        let app = harness.app
+        let run = Task {
+            let result = try await runner.run("lagging", context: app, options: options)
+            finished.set(result)
+            return result
         }
-        try await waitUntil("the throttle held for 2 s") {
+        try await waitUntil("the progress says throttled") {
+            finished.value != nil || harness.runner.progress(of: "lagging")?.throttled == "replication lag"
+        }
+        #expect(finished.value == nil, "the run ended while throttled: \(finished.value?.error ?? "")")
+        try await waitUntil("the throttle held for 3.5 s") {
             guard let began = start.value else { return false }
-            return ContinuousClock.now - began >= .seconds(2)
+            return finished.value != nil || ContinuousClock.now - began >= .milliseconds(3500)
         }
         #expect(processed.value.isEmpty, "a batch ran while throttled")
         released.set(.now)
-        let outcome = try await result
+        let outcome = try await run.value
         #expect(outcome.status == .completed, "\(outcome.error ?? "")")
         #expect(outcome.fencingToken == 1, "one acquisition: the lease was kept through the wait")
         let batches = processed.value

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Kill and resume: starts a throwaway redis-server and one replica of example-service, lets the
+# 200,000-order backfill run for a while, kills the replica with SIGKILL mid-backfill, shows the
+# checkpoint it left in Redis, starts a second replica and shows it resume from there, then prints
+# `migrations status` and `migrations show` of the backfill.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-dependencies.sh || echo "could not install hiredis/redis; trying with what is here" >&2
+swift build --product example-service >&2
+swift build --product migrations >&2
+bin=$(swift build --show-bin-path)
+
+work=$(mktemp -d -t migrations-resume.XXXXXX)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$((20000 + RANDOM % 40000))
+redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" --daemonize no --logfile "$work/redis.log" &
+pids+=($!)
+for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+export REDIS_URL="redis://127.0.0.1:$port" EXAMPLE_DATA_DIR="$work/data" EXAMPLE_IMPORT_PAUSE_MS=0
+export EXAMPLE_BACKFILL_PAUSE_MS="${EXAMPLE_BACKFILL_PAUSE_MS:-20}"
+key=migration:2025-04-02-backfill-order-totals
+
+echo "\$ example-service serve --replica-name replica-1 --lease-ttl 5 &"
+"$bin/example-service" serve --port "$((port + 1))" --replica-name replica-1 --lease-ttl 5 \
+    >"$work/replica-1.log" 2>&1 &
+first=$!
+pids+=("$first")
+until redis-cli -p "$port" get "$key:checkpoint" | grep -q '"completed":[1-9][0-9]\{4\}'; do sleep 0.1; done
+echo "\$ kill -9 $first    # mid-backfill"
+kill -KILL "$first"
+wait "$first" 2>/dev/null || true
+grep -E "backfill-order-totals.*(migration started|progress)" "$work/replica-1.log" | tail -2 | cut -c1-160
+echo
+echo "\$ redis-cli get $key:checkpoint"
+redis-cli -p "$port" get "$key:checkpoint"
+echo
+echo "\$ example-service serve --replica-name replica-2 --lease-ttl 5 &"
+"$bin/example-service" serve --port "$((port + 2))" --replica-name replica-2 --lease-ttl 5 \
+    >"$work/replica-2.log" 2>&1 &
+second=$!
+pids+=("$second")
+until curl -fsS "http://127.0.0.1:$((port + 2))/health/ready" >/dev/null 2>&1; do sleep 0.2; done
+grep -E "backfill-order-totals.*(waiting|resuming|migration completed)" "$work/replica-2.log" | cut -c1-200
+echo
+echo "\$ migrations status"
+"$bin/migrations" status
+echo
+echo "\$ migrations show 2025-04-02-backfill-order-totals"
+"$bin/migrations" show 2025-04-02-backfill-order-totals | sed -n '1,12p'
