@@ -90,7 +90,7 @@ pids=()
 for replica in 1 2 3; do
     log="$work/replica-$replica.log"
     echo "--- replica-$replica: ran $(grep -c 'migration completed' "$log" || true)," \
-        "waited for another replica $(grep -c 'waiting for another holder' "$log" || true) times;" \
+        "waited for another replica $(grep -c '\] waiting for ' "$log" || true) times;" \
         "$(grep -o 'results=\[[^]]*\]' "$log" | head -1)" >&2
 done
 echo >&2

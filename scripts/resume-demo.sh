@@ -37,7 +37,12 @@ until redis-cli -p "$port" get "$key:checkpoint" | grep -q '"completed":[1-9][0-
 echo "\$ kill -9 $first    # mid-backfill"
 kill -KILL "$first"
 wait "$first" 2>/dev/null || true
-grep -E "backfill-order-totals.*(migration started|progress)" "$work/replica-1.log" | tail -2 | cut -c1-160
+# Log lines without their timestamp and metadata: `<replica> <level>: <message>`.
+# The backfill's log lines, without their timestamp and metadata: `<replica> <level>: <message>`.
+messages() {
+    grep "migration.name=2025-04-02-backfill-order-totals" "$work/$1.log" | sed -E "s/^[^ ]+ ([a-z]+) [^:]+: .*\] /$1 \1: /"
+}
+messages replica-1 | tail -2
 echo
 echo "\$ redis-cli get $key:checkpoint"
 redis-cli -p "$port" get "$key:checkpoint"
@@ -48,10 +53,12 @@ echo "\$ example-service serve --replica-name replica-2 --lease-ttl 5 &"
 second=$!
 pids+=("$second")
 until curl -fsS "http://127.0.0.1:$((port + 2))/health/ready" >/dev/null 2>&1; do sleep 0.2; done
-grep -E "backfill-order-totals.*(waiting|resuming|migration completed)" "$work/replica-2.log" | cut -c1-200
+messages replica-2 | grep -E "waiting for|resuming"
+messages replica-2 | grep -E "progress" | tail -1
+messages replica-2 | grep -E "migration completed"
 echo
 echo "\$ migrations status"
 "$bin/migrations" status
 echo
 echo "\$ migrations show 2025-04-02-backfill-order-totals"
-"$bin/migrations" show 2025-04-02-backfill-order-totals | sed -n '1,12p'
+"$bin/migrations" show 2025-04-02-backfill-order-totals | sed -n '1,45p'

@@ -63,11 +63,21 @@ package enum MigrationStatusTable {
             if let progress = row.progress { parts.append(progress.summary) }
             return parts.joined(separator: ", ")
         case .failed:
-            return DisplayFormat.shortened(row.error ?? "")
+            return DisplayFormat.shortened(row.error ?? "") + (resumePoint(of: row).map { "; " + $0 } ?? "")
         case .unknown:
             return DisplayFormat.shortened(row.problem ?? "", to: 80)
-        case .completed, .pending:
+        case .completed:
+            if row.completedAfterFailures == true, let attempts = row.attempts { return "after \(attempts) attempts" }
             return row.error.map { "last error: " + DisplayFormat.shortened($0) } ?? ""
+        case .pending:
+            return resumePoint(of: row) ?? ""
         }
+    }
+
+    /// `resumes at 38000/200000`, when a checkpoint waits for the next attempt.
+    private static func resumePoint(of row: MigrationStatusRow) -> String? {
+        guard let checkpoint = row.checkpoint else { return nil }
+        let count = checkpoint.total > 0 ? "\(checkpoint.completed)/\(checkpoint.total)" : "\(checkpoint.completed)"
+        return "resumes at \(count)"
     }
 }
