@@ -11,8 +11,8 @@ import Synchronization
 /// step ends.
 final class CheckpointRecorder: Sendable {
     /// A position not yet written.
-    struct Pending: @unchecked Sendable {
-        // `any Encodable & Sendable` as the save received it; encoded only when written.
+    struct Pending: Sendable {
+        /// The cursor as the save received it; encoded only when written.
         var cursor: any Encodable & Sendable
         var completed: Int
         var total: Int

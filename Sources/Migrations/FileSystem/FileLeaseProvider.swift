@@ -31,8 +31,13 @@ public final class FileLeaseProvider: MigrationLeaseProvider {
         try AtomicFile.createDirectory(directory)
     }
 
-    /// Tries once, without blocking, to lock the migration's lock file.
+    /// Tries once, without blocking, to lock the migration's lock file (on the file-system queue, off
+    /// the cooperative pool).
     public func acquire(_ request: LeaseRequest) async throws -> LeaseAcquisition {
+        try await BlockingIO.run { [self] in try acquireNow(request) }
+    }
+
+    private func acquireNow(_ request: LeaseRequest) throws -> LeaseAcquisition {
         let stem = MigrationFileName.stem(for: request.name)
         let lockPath = path(stem, "lock")
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
