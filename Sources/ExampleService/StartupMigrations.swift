@@ -38,6 +38,16 @@ struct StartupMigrations: Service {
         }
         let summary = Dictionary(grouping: results, by: \.status.rawValue).mapValues(\.count)
         logger.info("migrations done at start-up", metadata: ["results": "\(summary)"])
+        if let paused = results.first(where: { $0.status == .paused }) {
+            throw MigrationsCommandError(
+                .paused,
+                "migration '\(paused.name)' is \(paused.control?.summary ?? "paused") at start-up; not serving "
+                    + "until `migrations resume '\(paused.name)'`")
+        }
+        if let cancelled = results.first(where: { $0.failure == .cancelled && $0.control != nil }) {
+            throw MigrationsCommandError(
+                .cancelled, "migration '\(cancelled.name)' was \(cancelled.control?.summary ?? "cancelled"); not serving")
+        }
         if let cancelled = results.first(where: { $0.failure == .cancelled }) {
             throw MigrationsCommandError(
                 .interrupted,

@@ -12,15 +12,27 @@ struct RedisLease: MigrationLease {
 
     /// Compare-and-`PEXPIRE` on the provider's renewal connection.
     func renew() async throws -> Bool {
+        try await renewReadingControl().held
+    }
+
+    /// The renewal script also returns `:control`.
+    var deliversControl: Bool { true }
+
+    /// Compare-and-`PEXPIRE`, reading an operator's pending request in the same script.
+    func renewReadingControl() async throws -> (held: Bool, control: MigrationControl?) {
         let keys = provider.keys
+        let reply: RedisReply
         do {
-            let reply = try await provider.renewals.evaluate(
-                RedisMigrationScripts.renew, keys: [keys.lease(name)],
+            reply = try await provider.renewals.evaluate(
+                RedisMigrationScripts.renew, keys: [keys.lease(name), keys.control(name)],
                 arguments: [fence.token, String(provider.timeToLiveMilliseconds)])
-            return reply.int == 1
         } catch {
             throw provider.leaseError("could not renew the lease \(keys.lease(name))", name: name, error)
         }
+        let parts = reply.array ?? []
+        guard parts.first?.int == 1 else { return (false, nil) }
+        let control = parts.count > 1 ? parts[1].bytes.flatMap { try? MigrationControl.decode(from: Data($0)) } : nil
+        return (true, control)
     }
 
     /// Compare-and-delete; wakes the replicas waiting for it.

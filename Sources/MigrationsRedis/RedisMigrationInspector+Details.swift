@@ -90,7 +90,7 @@ extension RedisMigrationInspector {
             [
                 gets["completed"] ?? .null, gets["result"] ?? .null, gets["error"] ?? .null, gets["lease"] ?? .null,
                 ttls["lease"] ?? .null, gets["progress"] ?? .null, gets["failure"] ?? .null,
-                gets["checkpoint"] ?? .null, gets["fence"] ?? .null,
+                gets["checkpoint"] ?? .null, gets["fence"] ?? .null, gets["control"] ?? .null,
             ])
         let lease = gets["lease"]?.bytes.flatMap(RedisLeaseValue.decode).map { value in
             RedisLeaseInspection(

@@ -61,13 +61,22 @@ enum RedisMigrationScripts {
             return {'acquired', fence}
             """)
 
-    /// KEYS: lease. ARGV: token, ttl ms. Returns 1 when renewed, 0 when the lease is not ours.
+    /// KEYS: lease, control. ARGV: token, ttl ms. Returns `{1, control or nil}` when renewed, `{0}` when the
+    /// lease is not ours: the holder learns of a pause or cancel with the renewal, at no extra round trip.
     static let renew = RedisScript(
         functions + """
-            if not owns(KEYS[1], ARGV[1]) then return 0 end
+            if not owns(KEYS[1], ARGV[1]) then return {0} end
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            return 1
+            return {1, redis.call('GET', KEYS[2])}
             """)
+
+    /// KEYS: control. ARGV: the exact value expected. Deletes it only if unchanged; returns 1 when deleted.
+    static let clearControlIfUnchanged = RedisScript(
+        """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        redis.call('DEL', KEYS[1])
+        return 1
+        """)
 
     /// KEYS: lease, progress, waiters. ARGV: token, waiter list prefix. Returns 1 when released.
     static let release = RedisScript(

@@ -26,6 +26,7 @@ extension RedisStateStore {
         let failureBytes = string(replies[6], key: keys.failure(name))
         let checkpointBytes = string(replies[7], key: keys.checkpoint(name))
         let fenceBytes = string(replies[8], key: keys.fence(name))
+        let controlBytes = string(replies[9], key: keys.control(name))
 
         var result: MigrationResult?
         if let resultBytes {
@@ -56,6 +57,11 @@ extension RedisStateStore {
             checkpoint = try? MigrationCheckpoint.decode(from: Data(checkpointBytes))
             if checkpoint == nil { problems.append("\(keys.checkpoint(name)): not a checkpoint (foreign JSON)") }
         }
+        var control: MigrationControl?
+        if let controlBytes {
+            control = try? MigrationControl.decode(from: Data(controlBytes))
+            if control == nil { problems.append("\(keys.control(name)): not a control request (foreign JSON)") }
+        }
         var fencingToken: UInt64? = 0
         if let fenceBytes {
             fencingToken = UInt64(String(decoding: fenceBytes, as: UTF8.self))
@@ -74,6 +80,6 @@ extension RedisStateStore {
             problem: problems.isEmpty ? nil : "foreign data under our keys: " + problems.joined(separator: "; "),
             checkpoint: checkpoint,
             fencingToken: fencingToken
-        )
+        ).with(control: control)
     }
 }

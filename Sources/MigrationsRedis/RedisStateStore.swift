@@ -65,6 +65,7 @@ public final class RedisStateStore: MigrationStateStore {
             ["GET", keys.completed(name)], ["GET", keys.result(name)], ["GET", keys.error(name)],
             ["GET", keys.lease(name)], ["PTTL", keys.lease(name)], ["GET", keys.progress(name)],
             ["GET", keys.failure(name)], ["GET", keys.checkpoint(name)], ["GET", keys.fence(name)],
+            ["GET", keys.control(name)],
         ]
     }
 
@@ -180,6 +181,39 @@ public final class RedisStateStore: MigrationStateStore {
                     + "\(keys.lease(name)) no longer holds this run's token (fencing token \(ours))",
                 migration: name)
         }
+    }
+
+    /// Sets `:control` to the request.
+    public func requestControl(_ control: MigrationControl, of name: String) async throws {
+        let json = String(decoding: try control.jsonData(), as: UTF8.self)
+        _ = try await perform("ask to \(control.action.rawValue) '\(name)'") {
+            try Self.failingOnServerState([try await connection.send(["SET", keys.control(name), json])])
+        }
+    }
+
+    /// Deletes `:control` if it still holds the expected request (compared after decoding, then deleted
+    /// only if its bytes did not change meanwhile).
+    @discardableResult
+    public func clearControl(of name: String, expecting expected: MigrationControl?) async throws
+        -> MigrationControl?
+    {
+        let key = keys.control(name)
+        return try await perform("clear the request under \(key)") {
+            guard let raw = try await connection.send(["GET", key]).bytes else { return nil }
+            let current = try? MigrationControl.decode(from: Data(raw))
+            if let expected, current != expected { return nil }
+            let reply = try await connection.evaluate(
+                RedisMigrationScripts.clearControlIfUnchanged, keys: [key],
+                arguments: [String(decoding: raw, as: UTF8.self)])
+            return reply.int == 1 ? current : nil
+        }
+    }
+
+    /// Reads `:control`.
+    public func control(of name: String) async throws -> MigrationControl? {
+        let key = keys.control(name)
+        let reply = try await read("read \(key)") { try await connection.send(["GET", key]) }
+        return reply.bytes.flatMap { try? MigrationControl.decode(from: Data($0)) }
     }
 
     /// Deletes `:completed`, `:error` and `:failure` (and `:checkpoint` unless kept), so the migration

@@ -28,6 +28,13 @@ final class CountingCheckpointStore: MigrationStateStore {
         try await base.saveCheckpoint(checkpoint, of: name, fence: fence)
         saves.withLock { $0.append(checkpoint) }
     }
+    func requestControl(_ control: MigrationControl, of name: String) async throws {
+        try await base.requestControl(control, of: name)
+    }
+    func clearControl(of name: String, expecting expected: MigrationControl?) async throws -> MigrationControl? {
+        try await base.clearControl(of: name, expecting: expected)
+    }
+    func control(of name: String) async throws -> MigrationControl? { try await base.control(of: name) }
     func reset(_ name: String, keepingCheckpoint: Bool) async throws {
         try await base.reset(name, keepingCheckpoint: keepingCheckpoint)
     }

@@ -51,6 +51,7 @@ struct TestHarness {
         leaseProvider: some MigrationLeaseProvider = InProcessLeaseProvider(),
         progressInterval: Duration = .seconds(5),
         checkpointInterval: Duration = .seconds(1),
+        controlPollInterval: Duration = .seconds(1),
         clock: any Clock<Duration> = ContinuousClock()
     ) throws {
         self.store = store
@@ -62,7 +63,7 @@ struct TestHarness {
             logger: logger,
             configuration: .init(
                 triggeredBy: "tests", progressInterval: progressInterval, checkpointInterval: checkpointInterval,
-                clock: clock)
+                controlPollInterval: controlPollInterval, clock: clock)
         )
     }
 }

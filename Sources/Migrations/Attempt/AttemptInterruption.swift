@@ -8,6 +8,8 @@ enum InterruptionReason: Sendable, Equatable {
     case leaseLost(String)
     /// The caller cancelled the run (a signal, a graceful shutdown, a caller's own timeout).
     case cancelled
+    /// An operator asked to pause or cancel the migration.
+    case controlled(MigrationControl)
 }
 
 /// A one-shot signal that stops the work of an attempt: the supervisor raises it at the timeout or on

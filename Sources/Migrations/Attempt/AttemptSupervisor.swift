@@ -1,7 +1,8 @@
 import Logging
 
 /// The one task that runs beside an attempt from the moment its lease is acquired until its outcome is
-/// recorded: it renews the lease, logs and publishes progress, and raises the timeout.
+/// recorded: it renews the lease, logs and publishes progress, raises the timeout, and passes on an
+/// operator's pause or cancel (read with the renewal where the lease can, else polled from the store).
 ///
 /// It never cancels the work itself: it raises the attempt's ``AttemptInterruption``, and the running
 /// phase cancels its work. It keeps renewing after that, so a step that ignores cancellation keeps its
@@ -19,11 +20,19 @@ struct AttemptSupervisor {
     private let lease: KeptLease?
     private let interruption: AttemptInterruption
     private let logger: Logger
+    private let control: ControlPoll?
 
     private var nextProgress: Duration
     private var nextRenewal: Duration?
     private var timeoutRaised = false
     private var lastLoggedCount = 0
+    private var nextControlPoll: Duration?
+
+    /// Where the supervisor asks for an operator's request when the lease does not deliver it.
+    struct ControlPoll: Sendable {
+        var interval: Duration
+        var read: @Sendable () async throws -> MigrationControl?
+    }
 
     /// - Parameters:
     ///   - clock: The runner's clock.
@@ -33,6 +42,7 @@ struct AttemptSupervisor {
     ///     dry run.
     ///   - interruption: What the supervisor raises at the timeout or when the lease is lost.
     ///   - logger: The migration's logger.
+    ///   - control: How to poll for an operator's request when the lease does not deliver it with renewals.
     init(
         clock: RunnerClock,
         progress: MigrationProgress,
@@ -40,7 +50,8 @@ struct AttemptSupervisor {
         timeout: Duration?,
         lease: KeptLease?,
         interruption: AttemptInterruption,
-        logger: Logger
+        logger: Logger,
+        control: ControlPoll?
     ) {
         let now = clock.now
         self.clock = clock
@@ -53,12 +64,15 @@ struct AttemptSupervisor {
         self.logger = logger
         self.nextProgress = now + progressInterval
         self.nextRenewal = lease.flatMap { lease in lease.lease.timeToLive.map { lease.acquiredAt + $0 / 3 } }
+        let polled = lease.map { !$0.lease.deliversControl || $0.lease.timeToLive == nil } ?? false
+        self.control = polled ? control : nil
+        self.nextControlPoll = self.control.map { now + $0.interval }
     }
 
     /// Supervises until its task is cancelled (the attempt ended) or the lease is lost.
     mutating func run() async {
         while !Task.isCancelled {
-            let due = [timeoutRaised ? nil : timeoutDeadline, nextProgress, nextRenewal, lease?.deadline]
+            let due = [timeoutRaised ? nil : timeoutDeadline, nextProgress, nextRenewal, lease?.deadline, nextControlPoll]
             do {
                 try await clock.sleep(until: due.compactMap { $0 }.min() ?? nextProgress)
             } catch {
@@ -70,6 +84,10 @@ struct AttemptSupervisor {
                 interruption.interrupt(.timedOut(timeout))
             }
             guard await keepLease(now: now) else { return }
+            if let poll = control, let due = nextControlPoll, now >= due {
+                if let request = try? await poll.read() { raise(request) }
+                nextControlPoll = clock.now + poll.interval
+            }
             if now >= nextProgress {
                 await reportProgress()
                 nextProgress = clock.now + progressInterval
@@ -91,8 +109,9 @@ struct AttemptSupervisor {
         guard now >= renewal else { return true }
         let sentAt = clock.now
         switch await renewWatchingDeadline(lease) {
-        case .renewed:
+        case .renewed(let request):
             lease.renewed(sentAt: sentAt)
+            if let request { raise(request) }
             nextRenewal = sentAt + timeToLive / 3
             return true
         case .refused:
@@ -114,7 +133,7 @@ struct AttemptSupervisor {
     }
 
     private enum Renewal: Sendable {
-        case renewed
+        case renewed(MigrationControl?)
         case refused
         case expired
         case failed(any Error)
@@ -128,7 +147,8 @@ struct AttemptSupervisor {
         return await withTaskGroup(of: Renewal?.self) { group in
             group.addTask {
                 do {
-                    return try await lease.lease.renew() ? .renewed : .refused
+                    let renewal = try await lease.lease.renewReadingControl()
+                    return renewal.held ? .renewed(renewal.control) : .refused
                 } catch {
                     return .failed(error)
                 }
@@ -149,6 +169,13 @@ struct AttemptSupervisor {
             }
             return outcome ?? .expired
         }
+    }
+
+    /// Passes an operator's request on to the running work, once.
+    private func raise(_ request: MigrationControl) {
+        guard interruption.reason == nil else { return }
+        logger.notice("\(request.action == .pause ? "pausing" : "cancelling"): \(request.summary)")
+        interruption.interrupt(.controlled(request))
     }
 
     private func lose(_ lease: KeptLease, _ reason: String) {

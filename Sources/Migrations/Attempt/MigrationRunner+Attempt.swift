@@ -5,6 +5,8 @@ import Logging
 struct StepOutcome: Sendable {
     var failure: (kind: MigrationResult.Failure, cause: any Error)?
     var warnings: [String]
+    /// The operator's request that stopped the work, if one did.
+    var control: MigrationControl?
 
     static func succeeded(warnings: [String]) -> StepOutcome {
         StepOutcome(failure: nil, warnings: warnings)
@@ -122,13 +124,14 @@ extension MigrationRunner {
         timeout: Duration?,
         progress: MigrationProgress,
         logger: Logger,
+        control: AttemptSupervisor.ControlPoll? = nil,
         _ body: @escaping @Sendable (AttemptScope) async -> Value
     ) async -> Value {
         let interruption = AttemptInterruption()
         let scope = AttemptScope(interruption: interruption, lease: lease, clock: clock)
         let supervisor = AttemptSupervisor(
             clock: clock, progress: progress, progressInterval: configuration.progressInterval, timeout: timeout,
-            lease: lease, interruption: interruption, logger: logger)
+            lease: lease, interruption: interruption, logger: logger, control: control)
         // Unstructured on purpose: the attempt must outlive the caller's cancellation (see above). It is
         // awaited on every path, so it never outlives this call.
         let attempt = Task {
@@ -227,6 +230,13 @@ extension MigrationRunner {
             let message =
                 "cancelled before it finished (the process is shutting down or the caller gave up)\(ignored)"
             return .failed(.cancelled, StepFailure(message: message), warnings: warnings)
+        case .controlled(let control):
+            var outcome: StepOutcome =
+                control.action == .pause
+                ? .succeeded(warnings: warnings)
+                : .failed(.cancelled, StepFailure(message: control.summary + ignored), warnings: warnings)
+            outcome.control = control
+            return outcome
         }
     }
 

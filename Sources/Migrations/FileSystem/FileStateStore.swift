@@ -13,6 +13,7 @@ import Foundation
 /// | `<stem>.failure` | the ``MigrationResult`` JSON of the failed run that wrote `.error`; removed by a success |
 /// | `<stem>.lock` | the ``FileLeaseProvider`` lock, with the holder while held |
 /// | `<stem>.fence` | the fencing token |
+/// | `<stem>.control` | an operator's pending ``MigrationControl`` JSON (pause or cancel) |
 /// | `<stem>.checkpoint` | the ``MigrationCheckpoint`` JSON of the last unfinished attempt; removed by a completion or rollback |
 ///
 /// Every write is atomic (temporary file, `fsync`, `rename`), so a crash never leaves a half-written
@@ -49,7 +50,12 @@ public final class FileStateStore: MigrationStateStore {
         let failure = failureData.flatMap { try? MigrationResult.decode(from: $0) }
         let checkpointData = try AtomicFile.read(path(stem, "checkpoint"))
         let checkpoint = checkpointData.flatMap { try? MigrationCheckpoint.decode(from: $0) }
+        let controlData = try AtomicFile.read(path(stem, "control"))
+        let control = controlData.flatMap { try? MigrationControl.decode(from: $0) }
         var problems: [String] = []
+        if controlData != nil && control == nil {
+            problems.append("\(path(stem, "control")) does not hold a control request")
+        }
         if done != nil && result == nil { problems.append("\(path(stem, "done")) does not hold a migration result") }
         if failureData != nil && failure == nil {
             problems.append("\(path(stem, "failure")) does not hold a migration result")
@@ -67,7 +73,7 @@ public final class FileStateStore: MigrationStateStore {
             problem: problem,
             checkpoint: checkpoint,
             fencingToken: try fencingToken(stem) ?? 0
-        )
+        ).with(control: control)
     }
 
     /// Answers whether `<stem>.done` exists.
@@ -122,6 +128,34 @@ public final class FileStateStore: MigrationStateStore {
             }
             try AtomicFile.replace(path(stem, "checkpoint"), with: data)
         }
+    }
+
+    /// Writes `<stem>.control` atomically.
+    public func requestControl(_ control: MigrationControl, of name: String) async throws {
+        let target = path(MigrationFileName.stem(for: name), "control")
+        let data = try control.jsonData()
+        try await BlockingIO.run { try AtomicFile.replace(target, with: data) }
+    }
+
+    /// Removes `<stem>.control` if it still holds the expected request.
+    @discardableResult
+    public func clearControl(of name: String, expecting expected: MigrationControl?) async throws
+        -> MigrationControl?
+    {
+        let target = path(MigrationFileName.stem(for: name), "control")
+        return try await BlockingIO.run {
+            guard let current = try AtomicFile.read(target).flatMap({ try? MigrationControl.decode(from: $0) }),
+                expected == nil || current == expected
+            else { return nil }
+            try AtomicFile.remove(target)
+            return current
+        }
+    }
+
+    /// Reads `<stem>.control`.
+    public func control(of name: String) async throws -> MigrationControl? {
+        let target = path(MigrationFileName.stem(for: name), "control")
+        return try await BlockingIO.run { try AtomicFile.read(target).flatMap { try? MigrationControl.decode(from: $0) } }
     }
 
     /// Removes `<stem>.done`, `<stem>.error` and `<stem>.failure`, and `<stem>.checkpoint` unless kept.

@@ -24,6 +24,15 @@ public protocol MigrationLease: Sendable {
 
     /// Publishes the progress of the running step where operators can read it. The default does nothing.
     func publish(progress: ProgressSnapshot) async
+
+    /// Whether ``renewReadingControl()`` also reads the migration's ``MigrationControl`` request (the
+    /// Redis lease does, in the renewal script). When it does not, the runner polls the store instead.
+    var deliversControl: Bool { get }
+
+    /// Renews the lease and, where the lease can, reads an operator's pending request in the same step.
+    ///
+    /// - Returns: Whether the lease is still ours, and the request when ``deliversControl``.
+    func renewReadingControl() async throws -> (held: Bool, control: MigrationControl?)
 }
 
 extension MigrationLease {
@@ -34,6 +43,14 @@ extension MigrationLease {
 
     /// Does nothing.
     public func publish(progress: ProgressSnapshot) async {}
+
+    /// `false`: the runner polls the store for requests.
+    public var deliversControl: Bool { false }
+
+    /// Renews; reads no request.
+    public func renewReadingControl() async throws -> (held: Bool, control: MigrationControl?) {
+        (try await renew(), nil)
+    }
 }
 
 /// What a fenced write must present: the owner's token and the lease's fencing token.

@@ -18,6 +18,9 @@ public struct MigrationResult: Sendable, Codable, Equatable {
         case dryRun = "dry-run"
         /// `down` ran and the completion was cleared.
         case rolledBack = "rolled-back"
+        /// An operator paused it: the step stopped at its checkpoint (or never started) and the lease was
+        /// released; it runs again, from the checkpoint, once resumed. See ``MigrationResult/control``.
+        case paused
     }
 
     /// Why a failed run failed.
@@ -30,7 +33,8 @@ public struct MigrationResult: Sendable, Codable, Equatable {
         case timeout
         /// The lease expired or was taken over while the step ran.
         case leaseLost = "lease-lost"
-        /// The run was cancelled, for example by a shutdown.
+        /// The run was cancelled: by a shutdown (SIGTERM, the caller gave up), or by an operator
+        /// (``MigrationResult/control`` says who and why).
         case cancelled
     }
 
@@ -67,6 +71,8 @@ public struct MigrationResult: Sendable, Codable, Equatable {
     public var recordsProcessed: Int?
     /// The checkpoint this run resumed from (cursor and count), when a previous attempt left one.
     public var resumedFrom: MigrationCheckpoint?
+    /// The operator's request that paused or cancelled the run: who, why and when.
+    public var control: MigrationControl?
 
     /// Creates a result.
     public init(

@@ -69,8 +69,12 @@ extension MigrationRunner {
 
         let kept = KeptLease(lease, acquiredAt: acquiredAt)
         let fencingToken = lease.fence.fencingToken
+        let store = self.stateStore
+        let controlPoll = AttemptSupervisor.ControlPoll(interval: configuration.controlPollInterval) {
+            try await store.control(of: name)
+        }
         let attempt: Result<MigrationResult, any Error> = await superviseAttempt(
-            lease: kept, timeout: options.timeout, progress: progress, logger: logger
+            lease: kept, timeout: options.timeout, progress: progress, logger: logger, control: controlPoll
         ) { [self] scope in
             do {
                 let state: StoredMigrationState
@@ -102,6 +106,20 @@ extension MigrationRunner {
                         migration: name
                     )
                 }
+                if direction == .up, hooks == nil, let control = state.control {
+                    // Asked before this attempt started: pause without running, or record the cancellation.
+                    logger.notice("not starting: \(control.summary)")
+                    var outcome = control.action == .pause
+                        ? StepOutcome.succeeded(warnings: [])
+                        : StepOutcome.failed(.cancelled, StepFailure(message: control.summary), warnings: [])
+                    outcome.control = control
+                    var result = run.result(
+                        outcome, dryRun: false, attempts: state.attemptsSoFar + (control.action == .pause ? 0 : 1),
+                        fencingToken: fencingToken, progress: progress, resumedFrom: nil)
+                    result = await record(result, hooks: nil, context: context, fence: lease.fence, lease: lease)
+                    log(result, logger: logger)
+                    return .success(result)
+                }
                 if let checkpoint {
                     progress.resume(from: checkpoint)
                     logger.notice("resuming from the checkpoint: \(checkpoint.summary)")
@@ -130,6 +148,19 @@ extension MigrationRunner {
             }
         }
         return try attempt.get()
+    }
+
+    /// The result of a migration a pause request stops before it is even tried (no lease taken).
+    func pausedWithoutRunning(
+        _ name: String, _ control: MigrationControl, options: MigrationRunOptions
+    ) -> MigrationResult {
+        let now = Date()
+        var result = MigrationResult(
+            name: name, status: .paused, startedAt: now, finishedAt: now,
+            triggeredBy: options.triggeredBy ?? configuration.triggeredBy, host: configuration.host.host,
+            pid: configuration.host.pid, attempts: 0)
+        result.control = control
+        return result
     }
 
     /// The error of a run cancelled after it took the lease but before any of its work started.
@@ -240,6 +271,7 @@ extension MigrationRunner {
             case (.completed, nil): disposition = try await stateStore.markCompleted(result, fence: fence)
             case (.rolledBack, let hooks?): try await hooks.markRolledBack(result, context)
             case (.rolledBack, nil): disposition = try await stateStore.markRolledBack(result, fence: fence)
+            case (.paused, _): break
             case (_, _) where result.failure == .leaseLost: break
             case (_, let hooks?): try await hooks.markFailed(result, context)
             case (_, nil): disposition = try await stateStore.markFailed(result, fence: fence)
@@ -254,6 +286,14 @@ extension MigrationRunner {
                 result.status = .failed
                 result.failure = .error
                 result.error = "the step succeeded but its result could not be recorded: \(error)"
+            }
+        }
+        if let control = result.control, control.action == .cancel, result.status == .failed {
+            // The cancellation was honoured: the request is consumed, so a later run resumes.
+            do {
+                try await stateStore.clearControl(of: result.name, expecting: control)
+            } catch {
+                context.logger.warning("could not clear the cancel request", metadata: ["error": "\(error)"])
             }
         }
         if disposition == .stillHeld {
@@ -336,6 +376,8 @@ extension MigrationRunner {
     private func log(_ result: MigrationResult, logger: Logger) {
         let duration = String(format: "%.3f", result.duration)
         switch result.status {
+        case .paused:
+            logger.notice("migration paused: \(result.control?.summary ?? "")")
         case .failed:
             logger.error(
                 "migration failed",
@@ -389,10 +431,13 @@ struct RunRecord {
             attempts: attempts, fencingToken: fencingToken, runId: runId,
             recordsProcessed: counts.completed > 0 || counts.total > 0 ? counts.completed : nil,
             resumedFrom: resumedFrom)
+        result.control = outcome.control
         if let failure = outcome.failure {
             result.status = .failed
             result.failure = failure.kind
             result.error = StepOutcome.message(for: failure.cause)
+        } else if outcome.control?.action == .pause {
+            result.status = .paused
         }
         return result
     }

@@ -21,9 +21,9 @@ extension MigrationRunner {
             let state: MigrationStatus.State =
                 if localProgress != nil || stored.holder != nil { .running } else if stored.problem != nil {
                     .unknown
-                } else if stored.isCompleted { .completed } else if stored.lastError != nil { .failed } else {
-                    .pending
-                }
+                } else if stored.isCompleted { .completed } else if stored.control?.action == .pause {
+                    .paused
+                } else if stored.lastError != nil { .failed } else { .pending }
             statuses.append(
                 MigrationStatus(
                     name: migration.name,
@@ -38,7 +38,7 @@ extension MigrationRunner {
                     problem: stored.problem,
                     canRollback: migration.canRollback,
                     checkpoint: stored.checkpoint
-                ))
+                ).with(control: stored.control))
         }
         return statuses
     }

@@ -92,7 +92,9 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
     /// Runs every migration that is not completed, in registration order.
     ///
     /// The state of all migrations is read at once first. A failure stops the run unless
-    /// ``MigrationRunOptions/continueOnError`` is set; cancellation always stops it.
+    /// ``MigrationRunOptions/continueOnError`` is set; cancellation always stops it. A paused migration
+    /// stops it too (a later one may depend on it), reported as ``MigrationResult/Status/paused`` at once,
+    /// without waiting for a holder that is still pausing.
     ///
     /// - Returns: The result of every migration attempted, in order.
     /// - Throws: ``MigrationError`` when a run is refused (see ``run(_:context:options:)``) or the store fails.
@@ -105,12 +107,18 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
         for migration in registry.migrations {
             let state = states[migration.name] ?? .pending
             if state.isCompleted && migration.stateHooks == nil { continue }
+            if let control = state.control, control.action == .pause, migration.stateHooks == nil {
+                // A later migration may depend on it: stop here, without waiting for a holder that is pausing.
+                results.append(pausedWithoutRunning(migration.name, control, options: options))
+                break
+            }
             var pendingOptions = options
             pendingOptions.skipCompleted = true
             let result = try await execute(
                 migration, direction: .up, app: context, options: pendingOptions, known: state)
             if result.status == .skipped && migration.stateHooks != nil { continue }
             results.append(result)
+            if result.status == .paused { break }
             if result.isFailure && (result.failure == .cancelled || !options.continueOnError) { break }
         }
         return results
@@ -163,6 +171,10 @@ extension MigrationRunner {
         /// How often, at most, a running step's latest checkpoint is written; one second by default. The
         /// work done since the last write is what a crash makes run again.
         public var checkpointInterval: Duration
+        /// How often a running attempt asks the store for an operator's pause or cancel when its lease
+        /// cannot deliver it with the renewal (file and in-process leases); one second by default. A
+        /// Redis lease reads it in the renewal script, every third of its TTL, at no extra round trip.
+        public var controlPollInterval: Duration
         /// The clock that times renewals, lease expiry, timeouts and waits; `ContinuousClock` by default.
         ///
         /// Tests inject a manual clock to exercise that logic without waiting real seconds.
@@ -175,18 +187,21 @@ extension MigrationRunner {
         ///   - triggeredBy: The operating-system user by default.
         ///   - progressInterval: Five seconds by default.
         ///   - checkpointInterval: One second by default; at least a millisecond.
+        ///   - controlPollInterval: One second by default.
         ///   - clock: `ContinuousClock` by default.
         public init(
             host: HostIdentity = .current,
             triggeredBy: String = Configuration.operatingSystemUser,
             progressInterval: Duration = .seconds(5),
             checkpointInterval: Duration = .seconds(1),
+            controlPollInterval: Duration = .seconds(1),
             clock: any Clock<Duration> = ContinuousClock()
         ) {
             self.host = host
             self.triggeredBy = triggeredBy
             self.progressInterval = progressInterval
             self.checkpointInterval = max(checkpointInterval, .milliseconds(1))
+            self.controlPollInterval = max(controlPollInterval, .milliseconds(1))
             self.clock = clock
         }
 

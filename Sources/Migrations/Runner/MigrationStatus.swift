@@ -12,6 +12,10 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
         case running
         /// Its state could not be read: see ``MigrationStatus/problem``.
         case unknown
+        /// An operator paused it and it is not running: it runs again, from its checkpoint, once resumed.
+        /// (While its holder is still stopping, it is ``running`` with ``MigrationStatus/control`` set:
+        /// "pausing…".)
+        case paused
     }
 
     /// The migration's name.
@@ -38,6 +42,8 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
     public var canRollback: Bool
     /// The checkpoint its next attempt resumes from, if an unfinished attempt left one.
     public var checkpoint: MigrationCheckpoint?
+    /// An operator's pending request (pause or cancel), if any.
+    public var control: MigrationControl?
 
     /// Whether it is failing now: ``State/failed``. One that failed before and completed since is not.
     public var isFailing: Bool { state == .failed }
@@ -74,5 +80,16 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
         self.problem = problem
         self.canRollback = canRollback
         self.checkpoint = checkpoint
+    }
+}
+
+extension MigrationStatus {
+    /// This status with an operator's request.
+    ///
+    /// - Parameter control: The request, if any.
+    public func with(control: MigrationControl?) -> MigrationStatus {
+        var copy = self
+        copy.control = control
+        return copy
     }
 }

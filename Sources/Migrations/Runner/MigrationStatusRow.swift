@@ -65,6 +65,9 @@ public struct MigrationStatusRow: Sendable, Codable, Equatable {
     public var completedAfterFailures: Bool?
     /// Whether the migration can be rolled back (embedded command only).
     public var canRollback: Bool?
+    /// An operator's pending request: while ``state`` is `running` its holder is pausing or cancelling;
+    /// ``state`` `paused` says who paused it, why and when.
+    public var control: MigrationControl?
     /// The migration's description (embedded command only).
     public var description: String?
     /// The position in run order, from 1 (embedded command only).
@@ -114,7 +117,8 @@ extension MigrationStatusRow {
             stored: StoredMigrationState(
                 isCompleted: status.state == .completed, lastResult: status.lastResult, lastError: status.lastError,
                 lastFailure: status.lastFailure, holder: status.holder, progress: status.progress,
-                problem: status.problem, checkpoint: status.checkpoint))
+                problem: status.problem, checkpoint: status.checkpoint
+            ).with(control: status.control))
         description = status.description.isEmpty ? nil : status.description
         position = status.position
         canRollback = status.canRollback
@@ -150,16 +154,18 @@ extension MigrationStatusRow {
         finishedAt = run?.finishedAt
         attempts = stored.attemptsSoFar > 0 ? stored.attemptsSoFar : nil
         checkpoint = stored.checkpoint
+        control = stored.control
         let completedLate = stored.isCompleted && stored.lastError == nil && (stored.lastResult?.attempts ?? 1) > 1
         completedAfterFailures = completedLate ? true : nil
     }
 
     /// The state the runner reports for a stored state: running while a lease is held, then unknown for
-    /// foreign data, completed, failed (an error is recorded), else pending.
+    /// foreign data, completed, paused (a pause request), failed (an error is recorded), else pending.
     public static func state(of stored: StoredMigrationState) -> MigrationStatus.State {
         if stored.holder != nil { return .running }
         if stored.problem != nil { return .unknown }
         if stored.isCompleted { return .completed }
+        if stored.control?.action == .pause { return .paused }
         if stored.lastError != nil { return .failed }
         return .pending
     }

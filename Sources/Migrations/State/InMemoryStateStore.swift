@@ -23,7 +23,11 @@ public final class InMemoryStateStore: MigrationStateStore {
 
     /// Sets the completion marker and result, and clears the last error and the checkpoint.
     public func markCompleted(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
-        entries.withLock { $0[result.name] = StoredMigrationState(isCompleted: true, lastResult: result) }
+        entries.withLock { entries in
+            let control = entries[result.name]?.control
+            entries[result.name] = StoredMigrationState(isCompleted: true, lastResult: result)
+            entries[result.name]?.control = control
+        }
         return .stillHeld
     }
 
@@ -40,7 +44,11 @@ public final class InMemoryStateStore: MigrationStateStore {
 
     /// Clears the completion marker and the checkpoint, and stores the result.
     public func markRolledBack(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
-        entries.withLock { $0[result.name] = StoredMigrationState(isCompleted: false, lastResult: result) }
+        entries.withLock { entries in
+            let control = entries[result.name]?.control
+            entries[result.name] = StoredMigrationState(isCompleted: false, lastResult: result)
+            entries[result.name]?.control = control
+        }
         return .stillHeld
     }
 
@@ -58,11 +66,39 @@ public final class InMemoryStateStore: MigrationStateStore {
         if let newer { throw MigrationError.checkpointRefused(name, ours: ours, newer: newer) }
     }
 
+    /// Keeps the request.
+    public func requestControl(_ control: MigrationControl, of name: String) async throws {
+        entries.withLock { entries in
+            var state = entries[name] ?? .pending
+            state.control = control
+            entries[name] = state
+        }
+    }
+
+    /// Removes the request if it is still the expected one.
+    @discardableResult
+    public func clearControl(of name: String, expecting expected: MigrationControl?) async throws
+        -> MigrationControl?
+    {
+        entries.withLock { entries in
+            guard let current = entries[name]?.control, expected == nil || current == expected else { return nil }
+            entries[name]?.control = nil
+            return current
+        }
+    }
+
+    /// The current request.
+    public func control(of name: String) async throws -> MigrationControl? {
+        entries.withLock { $0[name]?.control }
+    }
+
     /// Forgets everything about a migration, but its checkpoint when kept.
     public func reset(_ name: String, keepingCheckpoint: Bool) async throws {
         entries.withLock { entries in
-            let checkpoint = keepingCheckpoint ? entries[name]?.checkpoint : nil
-            entries[name] = checkpoint.map { StoredMigrationState(isCompleted: false, checkpoint: $0) }
+            let kept = StoredMigrationState(
+                isCompleted: false, checkpoint: keepingCheckpoint ? entries[name]?.checkpoint : nil
+            ).with(control: entries[name]?.control)
+            entries[name] = kept.checkpoint == nil && kept.control == nil ? nil : kept
         }
     }
 }

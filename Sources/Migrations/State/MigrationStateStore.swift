@@ -47,6 +47,28 @@ public protocol MigrationStateStore: Sendable {
     /// - Throws: ``MigrationError`` with code ``MigrationError/Code-swift.struct/leaseLost`` when refused.
     func saveCheckpoint(_ checkpoint: MigrationCheckpoint, of name: String, fence: LeaseFence) async throws
 
+    /// Stores an operator's request to pause or cancel a migration, replacing any earlier one.
+    ///
+    /// - Parameters:
+    ///   - control: The request.
+    ///   - name: The migration's name.
+    func requestControl(_ control: MigrationControl, of name: String) async throws
+
+    /// Removes a migration's request (a resume, or a cancellation that was honoured).
+    ///
+    /// - Parameters:
+    ///   - name: The migration's name.
+    ///   - expected: Remove it only if it is still this request; `nil` removes whatever is there.
+    /// - Returns: The request removed, if one was.
+    @discardableResult
+    func clearControl(of name: String, expecting expected: MigrationControl?) async throws -> MigrationControl?
+
+    /// The migration's current request, if any: what a running attempt polls when its lease cannot
+    /// deliver it with the renewal.
+    ///
+    /// - Parameter name: The migration's name.
+    func control(of name: String) async throws -> MigrationControl?
+
     /// Clears the completion marker and the last error, so the migration runs again. An operator's tool.
     ///
     /// - Parameters:

@@ -17,6 +17,8 @@ public struct StoredMigrationState: Sendable, Codable, Equatable {
     public var problem: String?
     /// Where the last unfinished attempt got to, if it saved a checkpoint.
     public var checkpoint: MigrationCheckpoint?
+    /// An operator's pending request to pause or cancel it.
+    public var control: MigrationControl?
     /// The fencing token of the latest lease acquisition (`0` before the first), when the store can see
     /// it: a checkpoint read with this state is current for the next acquisition (whose token is one
     /// higher). `nil` when the store cannot see fences.
@@ -54,6 +56,15 @@ public struct StoredMigrationState: Sendable, Codable, Equatable {
         self.problem = problem
         self.checkpoint = checkpoint
         self.fencingToken = fencingToken
+    }
+
+    /// This state with an operator's request.
+    ///
+    /// - Parameter control: The request, if any.
+    public func with(control: MigrationControl?) -> StoredMigrationState {
+        var copy = self
+        copy.control = control
+        return copy
     }
 
     /// A migration never run.

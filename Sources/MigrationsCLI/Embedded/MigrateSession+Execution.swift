@@ -36,9 +36,19 @@ extension MigrateSession {
                 MigrationResultTable.render(results, storeDescription: storeDescription, style: .forStandardOutput()))
         }
         let failures = results.filter(\.isFailure)
+        if let cancelled = failures.first(where: { $0.failure == .cancelled && $0.control != nil }) {
+            throw MigrationsCommandError(
+                .cancelled, "migration '\(cancelled.name)' was \(cancelled.control?.summary ?? "cancelled")")
+        }
         if let cancelled = failures.first(where: { $0.failure == .cancelled }) {
             throw MigrationsCommandError(
                 .interrupted, "migration '\(cancelled.name)' was cancelled: \(cancelled.error ?? "interrupted")")
+        }
+        if let paused = results.first(where: { $0.status == .paused }) {
+            throw MigrationsCommandError(
+                .paused,
+                "migration '\(paused.name)' is \(paused.control?.summary ?? "paused"); "
+                    + "`migrations resume '\(paused.name)'` lets it go on from its checkpoint")
         }
         if let first = failures.first {
             let message =

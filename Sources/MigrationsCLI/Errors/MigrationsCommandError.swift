@@ -47,7 +47,7 @@ extension MigrationsCommandError {
     /// The kind of a ``MigrationsCommandError``; a struct over a private enum, so codes can be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: Hashable, Sendable {
-            case failed, refused, usage, unavailable, leaseHeld, interrupted
+            case failed, refused, usage, unavailable, leaseHeld, interrupted, paused, cancelled
         }
 
         private let wrapped: Wrapped
@@ -65,8 +65,12 @@ extension MigrationsCommandError {
         public static let leaseHeld = Code(.leaseHeld)
         /// The run was interrupted (`SIGINT`, `SIGTERM`, a graceful shutdown): exit code 5.
         public static let interrupted = Code(.interrupted)
+        /// A run stopped at a migration an operator paused. Exit code 6.
+        public static let paused = Code(.paused)
+        /// An operator cancelled a migration of the run. Exit code 7.
+        public static let cancelled = Code(.cancelled)
 
-        /// The process exit code: 1, 2, 3 or 4.
+        /// The process exit code: 1 to 7.
         public var exitCode: Int32 {
             switch wrapped {
             case .failed, .refused: MigrationsExitCode.failure
@@ -74,6 +78,8 @@ extension MigrationsCommandError {
             case .unavailable: MigrationsExitCode.unavailable
             case .leaseHeld: MigrationsExitCode.leaseHeld
             case .interrupted: MigrationsExitCode.interrupted
+            case .paused: MigrationsExitCode.paused
+            case .cancelled: MigrationsExitCode.cancelled
             }
         }
 
@@ -86,6 +92,8 @@ extension MigrationsCommandError {
             case .unavailable: "unavailable"
             case .leaseHeld: "lease-held"
             case .interrupted: "interrupted"
+            case .paused: "paused"
+            case .cancelled: "cancelled"
             }
         }
     }
@@ -106,6 +114,12 @@ public enum MigrationsExitCode {
     /// Interrupted by `SIGINT` or `SIGTERM`: a run cancelled while it waited for another holder's lease
     /// (nothing ran, nothing was recorded), or a running migration cancelled (recorded as cancelled).
     public static let interrupted: Int32 = 5
+    /// A run stopped at a migration an operator paused (`migrations pause`): nothing failed; it goes on
+    /// from its checkpoint after `migrations resume`.
+    public static let paused: Int32 = 6
+    /// An operator cancelled a migration of the run (`migrations cancel`): recorded as cancelled, with
+    /// its checkpoint kept for a later run.
+    public static let cancelled: Int32 = 7
 
     /// The exit-code table as it appears at the end of every command's `--help`.
     /// The exit codes of an application's embedded `migrate` command, for its help text.
@@ -117,6 +131,8 @@ public enum MigrationsExitCode {
           3  Redis unreachable, or it refused the credentials
           5  interrupted by SIGINT/SIGTERM (while waiting: nothing ran or was recorded;
              while running: the migration was cancelled and recorded as cancelled)
+          6  stopped at a paused migration (migrations resume NAME lets it go on)
+          7  an operator cancelled a migration (migrations cancel); its checkpoint is kept
         """
 
     /// The exit codes of the `migrations` operator tool, for its help text.

@@ -17,6 +17,13 @@ public struct MigrationOperatorActionReport: Sendable, Codable, Equatable {
         case refused
         /// The completion marker and the last error were cleared.
         case reset
+        /// A pause was asked for: a running holder stops at its next control check; otherwise the next
+        /// attempt does not start.
+        case paused
+        /// The pause was lifted: the next run goes on from the checkpoint.
+        case resumed
+        /// A cancel was asked of the running holder, or a migration not running was recorded as cancelled.
+        case cancelled
         /// There was nothing to do.
         case none
     }

@@ -48,6 +48,7 @@ package enum MigrationResultTable {
             return DisplayFormat.shortened(kind + (result.error ?? ""), to: 80)
         }
         if result.status == .skipped { return "already completed" }
+        if result.status == .paused { return DisplayFormat.shortened(result.control?.summary ?? "paused", to: 80) }
         return result.warnings.map { "warning: " + DisplayFormat.shortened($0, to: 80) }.joined(separator: "; ")
     }
 
@@ -57,6 +58,7 @@ package enum MigrationResultTable {
         case .failed: .red
         case .dryRun: .cyan
         case .skipped: .dim
+        case .paused: .yellow
         }
     }
 }

@@ -45,6 +45,7 @@ package enum MigrationStatusTable {
         case .running: .yellow
         case .unknown: .magenta
         case .pending: .dim
+        case .paused: .cyan
         }
     }
 
@@ -61,7 +62,12 @@ package enum MigrationStatusTable {
                 parts.append("in this process")
             }
             if let progress = row.progress { parts.append(progress.summary) }
+            if let control = row.control {
+                parts.insert((control.action == .pause ? "pausing…" : "cancelling…") + " (\(control.summary))", at: 0)
+            }
             return parts.joined(separator: ", ")
+        case .paused:
+            return (row.control?.summary ?? "paused") + (resumePoint(of: row).map { "; " + $0 } ?? "")
         case .failed:
             return DisplayFormat.shortened(row.error ?? "") + (resumePoint(of: row).map { "; " + $0 } ?? "")
         case .unknown:

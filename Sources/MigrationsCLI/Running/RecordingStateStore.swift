@@ -59,6 +59,19 @@ final class RecordingStateStore: MigrationStateStore {
         try await base.saveCheckpoint(checkpoint, of: name, fence: fence)
     }
 
+    func requestControl(_ control: MigrationControl, of name: String) async throws {
+        try await base.requestControl(control, of: name)
+    }
+
+    @discardableResult
+    func clearControl(of name: String, expecting expected: MigrationControl?) async throws -> MigrationControl? {
+        try await base.clearControl(of: name, expecting: expected)
+    }
+
+    func control(of name: String) async throws -> MigrationControl? {
+        try await base.control(of: name)
+    }
+
     func reset(_ name: String, keepingCheckpoint: Bool) async throws {
         try await base.reset(name, keepingCheckpoint: keepingCheckpoint)
     }
