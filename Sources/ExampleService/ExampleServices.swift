@@ -24,6 +24,11 @@ struct ExampleServices: Sendable {
         environment["EXAMPLE_BACKFILL_PAUSE_MS"].flatMap(Int.init) ?? 20
     }
 
+    /// How many demo orders the seed migration generates, from `EXAMPLE_DEMO_ORDERS` (default 200,000).
+    var demoOrderCount: Int {
+        max(1, environment["EXAMPLE_DEMO_ORDERS"].flatMap(Int.init) ?? 200_000)
+    }
+
     /// Opens (creating when missing) the database and the uploads directory.
     static func open(databasePath: String, uploadsDirectory: String) throws -> ExampleServices {
         try FileManager.default.createDirectory(atPath: uploadsDirectory, withIntermediateDirectories: true)

@@ -9,7 +9,7 @@ struct MigrationsTool: AsyncParsableCommand {
         abstract: "Inspect and repair migration state in Redis, without the application's code.",
         discussion: """
             Reads and writes only the Redis keys of the migrations (<prefix>:<name>:completed, :result, \
-            :error, :failure, :lease, :fence, :progress, :checkpoint, :control), found with SCAN, never KEYS. To run migrations, use the \
+            :error, :failure, :lease, :fence, :progress, :checkpoint, :control, :history), found with SCAN, never KEYS. To run migrations, use the \
             application's own `migrate` command.
 
             EXAMPLES:
@@ -23,12 +23,13 @@ struct MigrationsTool: AsyncParsableCommand {
               migrations pause 2025-04-02-backfill-order-totals --reason "replica lag"
               migrations resume 2025-04-02-backfill-order-totals
               migrations cancel 2025-04-02-backfill-order-totals --reason "wrong column"
+              migrations history 2025-04-02-backfill-order-totals
 
             \(MigrationsExitCode.helpText)
             """,
         subcommands: [
             StatusCommand.self, ShowCommand.self, LeasesCommand.self, UnlockCommand.self, ResetCommand.self,
-            PauseCommand.self, ResumeCommand.self, CancelCommand.self,
+            PauseCommand.self, ResumeCommand.self, CancelCommand.self, HistoryCommand.self,
         ]
     )
 

@@ -41,7 +41,9 @@ struct ShowCommand: AsyncParsableCommand {
                     "nothing is stored for migration '\(name)' \(redis.place(target)); "
                         + "known: \(Self.list(known))")
             }
-            let report = MigrationDetailsReport(details)
+            var report = MigrationDetailsReport(details)
+            report.history = try await RedisStateStore(connection: inspector.connection, keys: inspector.keys)
+                .history(of: name, limit: 10)
             if json {
                 try JSONOutput.write(report)
             } else {
@@ -83,11 +85,16 @@ struct ShowCommand: AsyncParsableCommand {
         }
         fields.append(["progress", TextTable.Cell(report.progress?.summary ?? "-")])
         fields.append(["checkpoint", TextTable.Cell(report.checkpoint?.summary ?? "-")])
+        fields.append(["control", TextTable.Cell(report.control?.summary ?? "-", report.control == nil ? nil : .yellow)])
         if let problem = report.problem { fields.append(["problem", TextTable.Cell(problem, .magenta)]) }
         var output = fields.render(style: style)
         if let result = report.result {
             let resultJSON = try TerminalText.escapingLines(JSONOutput.encode(result))
             output += "\n" + style.apply(.bold, "RESULT") + "\n" + resultJSON + "\n"
+        }
+        if !report.history.isEmpty {
+            output += "\n" + style.apply(.bold, "HISTORY (last \(report.history.count), newest first)") + "\n"
+            output += MigrationHistoryTable.render(report.history, style: style)
         }
         var keys = TextTable(headers: ["KEY", "TYPE", "TTL"])
         for key in report.keys {

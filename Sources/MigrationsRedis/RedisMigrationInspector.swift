@@ -44,7 +44,7 @@ public struct RedisMigrationInspector: Sendable {
 
     /// The key suffixes whose presence makes a migration show up in ``migrationNames()``.
     public static let discoverySuffixes: Set<String> = [
-        "completed", "result", "error", "failure", "lease", "checkpoint", "control",
+        "completed", "result", "error", "failure", "lease", "checkpoint", "control", "history",
     ]
 
     /// Creates an inspector.

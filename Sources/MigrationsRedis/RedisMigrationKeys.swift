@@ -11,6 +11,7 @@
 /// | `<prefix>:<name>:lease` | string, with a TTL | the ``RedisLeaseValue`` JSON of the running holder |
 /// | `<prefix>:<name>:fence` | string (integer) | the fencing token, incremented by every acquisition |
 /// | `<prefix>:<name>:progress` | string, with a TTL | the latest ``ProgressSnapshot`` JSON of a running migration |
+/// | `<prefix>:<name>:history` | list | the ``MigrationResult`` JSON of the last attempts, newest first, capped (50 by default); pushed by the script that records each |
 /// | `<prefix>:<name>:control` | string | an operator's pending ``MigrationControl`` JSON (pause or cancel), read by the renewal script |
 /// | `<prefix>:<name>:checkpoint` | string | the ``MigrationCheckpoint`` JSON of the last unfinished attempt; deleted by a completion or rollback |
 ///
@@ -47,10 +48,12 @@ public struct RedisMigrationKeys: Sendable, Hashable {
     public func checkpoint(_ name: String) -> String { key(name, "checkpoint") }
     /// `<prefix>:<name>:control`.
     public func control(_ name: String) -> String { key(name, "control") }
+    /// `<prefix>:<name>:history`.
+    public func history(_ name: String) -> String { key(name, "history") }
 
     /// Every key suffix that holds data, in the order ``completed(_:)`` … ``checkpoint(_:)``.
     public static let suffixes = [
-        "completed", "result", "error", "failure", "lease", "fence", "progress", "checkpoint", "control",
+        "completed", "result", "error", "failure", "lease", "fence", "progress", "checkpoint", "control", "history",
     ]
 
     /// The migration name a key belongs to, if the key is one of ours: `migration:a:b:completed` → `a:b`.

@@ -13,6 +13,10 @@ enum RedisMigrationScripts {
           local ok, value = pcall(cjson.decode, current)
           return ok and type(value) == 'table' and value['token'] == token
         end
+        local function remember(history, entry, limit)
+          redis.call('LPUSH', history, entry)
+          redis.call('LTRIM', history, 0, tonumber(limit) - 1)
+        end
         local function wake(waiters, listPrefix)
           for _, id in ipairs(redis.call('SMEMBERS', waiters)) do
             local list = listPrefix .. id
@@ -87,12 +91,13 @@ enum RedisMigrationScripts {
             return 1
             """)
 
-    /// KEYS: completed, result, error, lease, progress, waiters, failure, checkpoint. ARGV: token, result
-    /// JSON, waiter list prefix. Returns 1 when recorded (the checkpoint cleared, the lease released), 0
-    /// when the lease is not ours.
+    /// KEYS: completed, result, error, lease, progress, waiters, failure, checkpoint, history. ARGV: token,
+    /// result JSON, waiter list prefix, history limit. Returns 1 when recorded (the checkpoint cleared, the
+    /// result pushed to the history, the lease released), 0 when the lease is not ours.
     static let complete = RedisScript(
         functions + """
             if not owns(KEYS[4], ARGV[1]) then return 0 end
+            remember(KEYS[9], ARGV[2], ARGV[4])
             redis.call('SET', KEYS[1], 'true')
             redis.call('SET', KEYS[2], ARGV[2])
             redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[7], KEYS[8])
@@ -100,11 +105,13 @@ enum RedisMigrationScripts {
             return 1
             """)
 
-    /// KEYS: error, lease, progress, waiters, failure. ARGV: token, message, waiter list prefix, failed
-    /// result JSON. Returns 1 when recorded (and the lease released), 0 when the lease is not ours.
+    /// KEYS: error, lease, progress, waiters, failure, history. ARGV: token, message, waiter list prefix,
+    /// failed result JSON, history limit. Returns 1 when recorded (and the lease released), 0 when the
+    /// lease is not ours.
     static let fail = RedisScript(
         functions + """
             if not owns(KEYS[2], ARGV[1]) then return 0 end
+            remember(KEYS[6], ARGV[4], ARGV[5])
             redis.call('SET', KEYS[1], ARGV[2])
             redis.call('SET', KEYS[5], ARGV[4])
             redis.call('DEL', KEYS[2], KEYS[3])
@@ -112,14 +119,26 @@ enum RedisMigrationScripts {
             return 1
             """)
 
-    /// KEYS: completed, result, error, lease, progress, waiters, failure, checkpoint. ARGV: token, result
-    /// JSON, waiter list prefix.
+    /// KEYS: completed, result, error, lease, progress, waiters, failure, checkpoint, history. ARGV: token,
+    /// result JSON, waiter list prefix, history limit.
     static let rollBack = RedisScript(
         functions + """
             if not owns(KEYS[4], ARGV[1]) then return 0 end
+            remember(KEYS[9], ARGV[2], ARGV[4])
             redis.call('DEL', KEYS[1], KEYS[3], KEYS[4], KEYS[5], KEYS[7], KEYS[8])
             redis.call('SET', KEYS[2], ARGV[2])
             wake(KEYS[6], ARGV[3])
+            return 1
+            """)
+
+    /// KEYS: lease, progress, waiters, history. ARGV: token, waiter list prefix, paused result JSON, history
+    /// limit. Records a pause in the history and releases the lease; returns 1, or 0 when it is not ours.
+    static let pause = RedisScript(
+        functions + """
+            if not owns(KEYS[1], ARGV[1]) then return 0 end
+            remember(KEYS[4], ARGV[3], ARGV[4])
+            redis.call('DEL', KEYS[1], KEYS[2])
+            wake(KEYS[3], ARGV[2])
             return 1
             """)
 

@@ -17,6 +17,8 @@ public final class RedisStateStore: MigrationStateStore {
     /// and a read through a restarting server (`LOADING`, refused connections), before it gives up;
     /// 10 seconds by default.
     public let recordRetryWindow: Duration
+    /// How many results `:history` keeps per migration; 50 by default.
+    public let historyLimit: Int
     let connection: RedisConnection
 
     /// Creates a store on an open connection.
@@ -25,14 +27,47 @@ public final class RedisStateStore: MigrationStateStore {
     ///   - connection: The connection for reads and writes; it may be shared with the lease provider.
     ///   - keys: The key layout; prefix `migration` by default.
     ///   - recordRetryWindow: How long fenced writes retry through a transport error; 10 seconds by default.
+    ///   - historyLimit: How many results `:history` keeps per migration; 50 by default.
     public init(
         connection: RedisConnection,
         keys: RedisMigrationKeys = RedisMigrationKeys(),
-        recordRetryWindow: Duration = .seconds(10)
+        recordRetryWindow: Duration = .seconds(10),
+        historyLimit: Int = 50
     ) {
         self.connection = connection
         self.keys = keys
         self.recordRetryWindow = recordRetryWindow
+        self.historyLimit = max(1, historyLimit)
+    }
+
+    /// The commands that push `json` to a migration's capped history.
+    private func remembering(_ name: String, _ json: String) -> [[String]] {
+        [["LPUSH", keys.history(name), json], ["LTRIM", keys.history(name), "0", String(historyLimit - 1)]]
+    }
+
+    /// Pushes the paused result to `:history` and releases the lease: one script, fenced.
+    public func markPaused(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        let name = result.name
+        let json = String(decoding: try result.jsonData(), as: UTF8.self)
+        guard let fence else { return try await unfencedWrite("record the pause of '\(name)'", remembering(name, json)) }
+        return try await fencedWrite(
+            RedisMigrationScripts.pause, name: name, fence: fence, what: "record the pause",
+            keys: [keys.lease(name), keys.progress(name), keys.waiters(name), keys.history(name)],
+            arguments: [fence.token, keys.waiterListPrefix(name), json, String(historyLimit)],
+            confirm: nil)
+    }
+
+    /// The last results from `:history`, newest first; entries that are not results are skipped.
+    public func history(of name: String, limit: Int) async throws -> [MigrationResult] {
+        guard limit > 0 else { return [] }
+        let key = keys.history(name)
+        let reply = try await read("read \(key)") {
+            try Self.failingOnServerState([try await connection.send(["LRANGE", key, "0", String(limit - 1)])])[0]
+        }
+        if let message = reply.errorMessage {
+            throw MigrationError(.stateStore, "\(key) is not a list (foreign data under our keys): \(message)", migration: name)
+        }
+        return (reply.array ?? []).compactMap { $0.bytes.flatMap { try? MigrationResult.decode(from: Data($0)) } }
     }
 
     // MARK: - Reading
@@ -88,15 +123,15 @@ public final class RedisStateStore: MigrationStateStore {
                 [
                     ["SET", keys.completed(name), "true"], ["SET", keys.result(name), json],
                     ["DEL", keys.error(name), keys.failure(name), keys.checkpoint(name)],
-                ])
+                ] + remembering(name, json))
         }
         return try await fencedWrite(
             RedisMigrationScripts.complete, name: name, fence: fence, what: "record the completion",
             keys: [
                 keys.completed(name), keys.result(name), keys.error(name), keys.lease(name), keys.progress(name),
-                keys.waiters(name), keys.failure(name), keys.checkpoint(name),
+                keys.waiters(name), keys.failure(name), keys.checkpoint(name), keys.history(name),
             ],
-            arguments: [fence.token, json, keys.waiterListPrefix(name)],
+            arguments: [fence.token, json, keys.waiterListPrefix(name), String(historyLimit)],
             confirm: { [self] in
                 let stored = try await connection.pipeline([
                     ["GET", keys.completed(name)], ["GET", keys.result(name)],
@@ -118,12 +153,15 @@ public final class RedisStateStore: MigrationStateStore {
         guard let fence else {
             return try await unfencedWrite(
                 "record the failure of '\(name)'",
-                [["SET", keys.error(name), message], ["SET", keys.failure(name), json]])
+                [["SET", keys.error(name), message], ["SET", keys.failure(name), json]] + remembering(name, json))
         }
         return try await fencedWrite(
             RedisMigrationScripts.fail, name: name, fence: fence, what: "record the failure",
-            keys: [keys.error(name), keys.lease(name), keys.progress(name), keys.waiters(name), keys.failure(name)],
-            arguments: [fence.token, message, keys.waiterListPrefix(name), json],
+            keys: [
+                keys.error(name), keys.lease(name), keys.progress(name), keys.waiters(name), keys.failure(name),
+                keys.history(name),
+            ],
+            arguments: [fence.token, message, keys.waiterListPrefix(name), json, String(historyLimit)],
             confirm: nil
         )
     }
@@ -138,15 +176,15 @@ public final class RedisStateStore: MigrationStateStore {
                 [
                     ["DEL", keys.completed(name), keys.error(name), keys.failure(name), keys.checkpoint(name)],
                     ["SET", keys.result(name), json],
-                ])
+                ] + remembering(name, json))
         }
         return try await fencedWrite(
             RedisMigrationScripts.rollBack, name: name, fence: fence, what: "record the rollback",
             keys: [
                 keys.completed(name), keys.result(name), keys.error(name), keys.lease(name), keys.progress(name),
-                keys.waiters(name), keys.failure(name), keys.checkpoint(name),
+                keys.waiters(name), keys.failure(name), keys.checkpoint(name), keys.history(name),
             ],
-            arguments: [fence.token, json, keys.waiterListPrefix(name)],
+            arguments: [fence.token, json, keys.waiterListPrefix(name), String(historyLimit)],
             confirm: nil
         )
     }

@@ -91,6 +91,14 @@ extension FaultDrills {
             #expect(after.redone.isEmpty, "a pause writes the last position: nothing runs twice")
             #expect(try await server.string("\(prefix):backfill:completed") == "true")
             #expect(try await server.string("\(prefix):backfill:fence") == "2")
+
+            let history = try await Self.tool(server, prefix, ["history", "backfill", "--json"])
+            let attempts = try MigrationJSON.decoder().decode([MigrationResult].self, from: Data(history.standardOutput.utf8))
+            #expect(attempts.map(\.status) == [.completed, .paused], "newest first: \(history.standardOutput)")
+            #expect(attempts.last?.control?.by == "ops")
+            #expect(attempts.first?.resumedFrom?.completed == saved.completed)
+            let table = try await Self.tool(server, prefix, ["history", "backfill"])
+            #expect(table.standardOutput.contains("paused by ops"), "\(table.standardOutput)")
         }
 
         /// Proves that `migrations cancel` stops a running backfill, recorded as cancelled with who and why,

@@ -28,6 +28,12 @@ final class CountingCheckpointStore: MigrationStateStore {
         try await base.saveCheckpoint(checkpoint, of: name, fence: fence)
         saves.withLock { $0.append(checkpoint) }
     }
+    func markPaused(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        try await base.markPaused(result, fence: fence)
+    }
+    func history(of name: String, limit: Int) async throws -> [MigrationResult] {
+        try await base.history(of: name, limit: limit)
+    }
     func requestControl(_ control: MigrationControl, of name: String) async throws {
         try await base.requestControl(control, of: name)
     }

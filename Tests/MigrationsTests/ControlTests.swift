@@ -118,3 +118,30 @@ struct ControlTests {
         #expect(files.leaseProvider.holder(of: "fill") == nil)
     }
 }
+
+@Suite("Run history", .timeLimit(.minutes(1)))
+struct HistoryTests {
+    @Test("every recorded attempt is kept newest first, capped, in memory and in files")
+    func historyIsCappedNewestFirst() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stores: [any MigrationStateStore] = [
+            InMemoryStateStore(historyLimit: 3), try FileStateStore(directory: directory, historyLimit: 3),
+        ]
+        for store in stores {
+            let failing = Shared(true)
+            let migration = ClosureMigration<TestApp>(name: "flaky", up: { _ in
+                if failing.value { throw TestSetupError(message: "not yet") }
+            }, down: { _ in })
+            let harness = try TestHarness([migration], store: store)
+            for _ in 0..<3 { _ = try await harness.runner.run("flaky", context: harness.app) }
+            failing.set(false)
+            _ = try await harness.runner.run("flaky", context: harness.app)
+            _ = try await harness.runner.rollback("flaky", context: harness.app)
+            let history = try await store.history(of: "flaky", limit: 10)
+            #expect(history.map(\.status) == [.rolledBack, .completed, .failed], "\(type(of: store))")
+            #expect(history[1].attempts == 4)
+            #expect(try await store.history(of: "flaky", limit: 1).count == 1)
+        }
+    }
+}

@@ -1,7 +1,8 @@
 import GRDB
 import Migrations
 
-/// Creates the `orders` table with 200,000 generated orders, the input of the order-totals backfill.
+/// Creates the `orders` table with 200,000 generated orders (`EXAMPLE_DEMO_ORDERS`), the input of the
+/// order-totals backfill.
 ///
 /// In a real service the orders would already be there; the example generates them, in one transaction,
 /// only when the table is empty.
@@ -10,10 +11,9 @@ struct SeedDemoOrders: Migration {
     let description = "Create the orders table with 200,000 generated demo orders"
     let canRollback = true
 
-    static let count = 200_000
-
     func up(_ context: MigrationContext<ExampleServices>) async throws {
-        context.progress.setTotal(Self.count)
+        let count = context.app.demoOrderCount
+        context.progress.setTotal(count)
         guard !context.dryRun else { return }
         try await context.app.database.write { db in
             try db.execute(
@@ -28,7 +28,7 @@ struct SeedDemoOrders: Migration {
                     """)
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") == 0 else { return }
             let insert = try db.makeStatement(sql: "INSERT INTO orders (id, quantity, unit_price_cents) VALUES (?, ?, ?)")
-            for id in 1...Self.count {
+            for id in 1...count {
                 try insert.execute(arguments: [id, id % 7 + 1, 100 + (id * 37) % 9_900])
             }
         }

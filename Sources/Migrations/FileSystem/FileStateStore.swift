@@ -13,6 +13,7 @@ import Foundation
 /// | `<stem>.failure` | the ``MigrationResult`` JSON of the failed run that wrote `.error`; removed by a success |
 /// | `<stem>.lock` | the ``FileLeaseProvider`` lock, with the holder while held |
 /// | `<stem>.fence` | the fencing token |
+/// | `<stem>.history` | the JSON array of the last ``historyLimit`` results, newest first |
 /// | `<stem>.control` | an operator's pending ``MigrationControl`` JSON (pause or cancel) |
 /// | `<stem>.checkpoint` | the ``MigrationCheckpoint`` JSON of the last unfinished attempt; removed by a completion or rollback |
 ///
@@ -22,13 +23,18 @@ import Foundation
 public final class FileStateStore: MigrationStateStore {
     /// The directory holding the state files.
     public let directory: String
+    /// How many results `<stem>.history` keeps.
+    public let historyLimit: Int
 
     /// Creates a store, creating the directory when missing.
     ///
-    /// - Parameter directory: The directory for state files, `.migrations` by default.
+    /// - Parameters:
+    ///   - directory: The directory for state files, `.migrations` by default.
+    ///   - historyLimit: How many results the history keeps per migration; 50 by default.
     /// - Throws: ``MigrationError`` when the directory cannot be created.
-    public init(directory: String = ".migrations") throws(MigrationError) {
+    public init(directory: String = ".migrations", historyLimit: Int = 50) throws(MigrationError) {
         self.directory = directory
+        self.historyLimit = max(1, historyLimit)
         try AtomicFile.createDirectory(directory)
     }
 
@@ -87,6 +93,7 @@ public final class FileStateStore: MigrationStateStore {
         let stem = MigrationFileName.stem(for: result.name)
         let data = try result.jsonData()
         try await BlockingIO.run { [self] in
+            try append(result, stem)
             try AtomicFile.replace(path(stem, "done"), with: data)
             try AtomicFile.remove(path(stem, "error"))
             try AtomicFile.remove(path(stem, "failure"))
@@ -100,6 +107,7 @@ public final class FileStateStore: MigrationStateStore {
         let stem = MigrationFileName.stem(for: result.name)
         let data = try result.jsonData()
         try await BlockingIO.run { [self] in
+            try append(result, stem)
             // The record first: a reader that sees the new message also sees the run that wrote it.
             try AtomicFile.replace(path(stem, "failure"), with: data)
             try AtomicFile.replace(path(stem, "error"), with: Data((result.error ?? "failed").utf8))
@@ -109,8 +117,33 @@ public final class FileStateStore: MigrationStateStore {
 
     /// Removes `<stem>.done`, `<stem>.error`, `<stem>.failure` and `<stem>.checkpoint`.
     public func markRolledBack(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        let stem = MigrationFileName.stem(for: result.name)
+        try await BlockingIO.run { [self] in try append(result, stem) }
         try await reset(result.name, keepingCheckpoint: false)
         return .stillHeld
+    }
+
+    /// Appends the paused result to `<stem>.history`.
+    public func markPaused(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        let stem = MigrationFileName.stem(for: result.name)
+        try await BlockingIO.run { [self] in try append(result, stem) }
+        return .stillHeld
+    }
+
+    /// Reads `<stem>.history`, newest first.
+    public func history(of name: String, limit: Int) async throws -> [MigrationResult] {
+        let stem = MigrationFileName.stem(for: name)
+        return try await BlockingIO.run { [self] in Array(try readHistory(stem).prefix(max(0, limit))) }
+    }
+
+    private func readHistory(_ stem: String) throws -> [MigrationResult] {
+        try AtomicFile.read(path(stem, "history")).flatMap { try? MigrationJSON.decode([MigrationResult].self, from: $0) }
+            ?? []
+    }
+
+    private func append(_ result: MigrationResult, _ stem: String) throws {
+        let history = [result] + (try readHistory(stem)).prefix(historyLimit - 1)
+        try AtomicFile.replace(path(stem, "history"), with: try MigrationJSON.encode(history))
     }
 
     /// Writes `<stem>.checkpoint` atomically, unless another acquisition came since the fence's (the

@@ -271,7 +271,7 @@ extension MigrationRunner {
             case (.completed, nil): disposition = try await stateStore.markCompleted(result, fence: fence)
             case (.rolledBack, let hooks?): try await hooks.markRolledBack(result, context)
             case (.rolledBack, nil): disposition = try await stateStore.markRolledBack(result, fence: fence)
-            case (.paused, _): break
+            case (.paused, _): disposition = try await stateStore.markPaused(result, fence: fence)
             case (_, _) where result.failure == .leaseLost: break
             case (_, let hooks?): try await hooks.markFailed(result, context)
             case (_, nil): disposition = try await stateStore.markFailed(result, fence: fence)

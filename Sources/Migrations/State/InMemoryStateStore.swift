@@ -5,9 +5,37 @@ import Synchronization
 /// State is lost when the process exits. Fences are not checked: a single process has no stale holders.
 public final class InMemoryStateStore: MigrationStateStore {
     private let entries = Mutex<[String: StoredMigrationState]>([:])
+    private let histories = Mutex<[String: [MigrationResult]]>([:])
+
+    /// How many results ``history(of:limit:)`` keeps per migration.
+    public let historyLimit: Int
 
     /// Creates an empty store.
-    public init() {}
+    ///
+    /// - Parameter historyLimit: How many results the history keeps per migration; 50 by default.
+    public init(historyLimit: Int = 50) {
+        self.historyLimit = max(1, historyLimit)
+    }
+
+    private func remember(_ result: MigrationResult) {
+        histories.withLock { histories in
+            var list = histories[result.name] ?? []
+            list.insert(result, at: 0)
+            if list.count > historyLimit { list.removeLast(list.count - historyLimit) }
+            histories[result.name] = list
+        }
+    }
+
+    /// Appends the paused result to the history.
+    public func markPaused(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        remember(result)
+        return .stillHeld
+    }
+
+    /// The last results, newest first.
+    public func history(of name: String, limit: Int) async throws -> [MigrationResult] {
+        histories.withLock { Array(($0[name] ?? []).prefix(max(0, limit))) }
+    }
 
     /// Reads many states at once.
     public func states(for names: [String]) async throws -> [String: StoredMigrationState] {
@@ -23,16 +51,18 @@ public final class InMemoryStateStore: MigrationStateStore {
 
     /// Sets the completion marker and result, and clears the last error and the checkpoint.
     public func markCompleted(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
-        entries.withLock { entries in
+        remember(result)
+        return entries.withLock { entries in
             let control = entries[result.name]?.control
             entries[result.name] = StoredMigrationState(isCompleted: true, lastResult: result)
             entries[result.name]?.control = control
+            return .stillHeld
         }
-        return .stillHeld
     }
 
     /// Stores the error message and result; the checkpoint stays.
     public func markFailed(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        remember(result)
         entries.withLock { entries in
             var state = entries[result.name] ?? .pending
             state.lastError = result.error ?? "failed"
@@ -44,6 +74,7 @@ public final class InMemoryStateStore: MigrationStateStore {
 
     /// Clears the completion marker and the checkpoint, and stores the result.
     public func markRolledBack(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        remember(result)
         entries.withLock { entries in
             let control = entries[result.name]?.control
             entries[result.name] = StoredMigrationState(isCompleted: false, lastResult: result)

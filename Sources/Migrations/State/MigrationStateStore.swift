@@ -34,6 +34,22 @@ public protocol MigrationStateStore: Sendable {
     /// Records a rollback: clears the completion marker (and the checkpoint) so the migration is pending again.
     func markRolledBack(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition
 
+    /// Records a paused attempt: appends it to the history (fenced, where the store can check the fence).
+    ///
+    /// - Parameters:
+    ///   - result: The paused result.
+    ///   - fence: The lease held for the run.
+    /// - Returns: Whether the write also released the lease.
+    func markPaused(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition
+
+    /// The results of a migration's last attempts, newest first: completed, failed, cancelled, paused and
+    /// rolled back ones, appended by the same write that records each (the store keeps a capped number).
+    ///
+    /// - Parameters:
+    ///   - name: The migration's name.
+    ///   - limit: At most this many.
+    func history(of name: String, limit: Int) async throws -> [MigrationResult]
+
     /// Saves where a running attempt got to, fenced.
     ///
     /// The store refuses the save when `fence` no longer holds the lease (where it can see the lease) or

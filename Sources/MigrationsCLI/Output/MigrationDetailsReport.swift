@@ -53,6 +53,10 @@ public struct MigrationDetailsReport: Sendable, Codable, Equatable {
     public var progress: ProgressSnapshot?
     /// The checkpoint the next attempt resumes from.
     public var checkpoint: MigrationCheckpoint?
+    /// An operator's pending pause or cancel.
+    public var control: MigrationControl?
+    /// The last attempts, newest first (`migrations show` reads the last ten).
+    public var history: [MigrationResult] = []
     /// What could not be read, naming the key.
     public var problem: String?
     /// Every key of the layout, existing or not.
@@ -73,6 +77,7 @@ public struct MigrationDetailsReport: Sendable, Codable, Equatable {
         fence = details.fence
         progress = details.state.progress
         checkpoint = details.state.checkpoint
+        control = details.state.control
         problem = details.state.problem
         keys = details.keys.map { Key(key: $0.key, type: $0.type, ttlMilliseconds: $0.ttlLeftMilliseconds) }
     }

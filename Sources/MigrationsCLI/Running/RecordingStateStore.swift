@@ -59,6 +59,14 @@ final class RecordingStateStore: MigrationStateStore {
         try await base.saveCheckpoint(checkpoint, of: name, fence: fence)
     }
 
+    func markPaused(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
+        try await remember(result) { try await base.markPaused(result, fence: fence) }
+    }
+
+    func history(of name: String, limit: Int) async throws -> [MigrationResult] {
+        try await base.history(of: name, limit: limit)
+    }
+
     func requestControl(_ control: MigrationControl, of name: String) async throws {
         try await base.requestControl(control, of: name)
     }
