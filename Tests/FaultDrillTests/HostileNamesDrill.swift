@@ -75,7 +75,8 @@ extension FaultDrills {
             }
             let stored = try await server.keys("\(prefix):*")
             #expect(
-                stored.count == Self.accepted.count * 3, "completed, result and fence for each name: \(stored.count)")
+                stored.count == Self.accepted.count * 4,
+                "completed, result, fence and history for each name: \(stored.count)")
             let statuses = try await harness.runner.status(context: harness.context)
             #expect(statuses.map { Array($0.name.utf8) } == Self.accepted.map { Array($0.utf8) })
             #expect(statuses.allSatisfy { $0.state == .completed && $0.problem == nil })
