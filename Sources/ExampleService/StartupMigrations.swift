@@ -46,7 +46,8 @@ struct StartupMigrations: Service {
         }
         if let cancelled = results.first(where: { $0.failure == .cancelled && $0.control != nil }) {
             throw MigrationsCommandError(
-                .cancelled, "migration '\(cancelled.name)' was \(cancelled.control?.summary ?? "cancelled"); not serving")
+                .cancelled,
+                "migration '\(cancelled.name)' was \(cancelled.control?.summary ?? "cancelled"); not serving")
         }
         if let cancelled = results.first(where: { $0.failure == .cancelled }) {
             throw MigrationsCommandError(

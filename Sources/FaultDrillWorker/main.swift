@@ -105,7 +105,8 @@ func fail(_ message: String) -> Never {
 
 let backfill = option("backfill").flatMap(Int.init)
 let url = option("url")
-guard url != nil || option("state-dir") != nil, let count = option("count").flatMap(Int.init) ?? backfill.map({ _ in 1 })
+guard url != nil || option("state-dir") != nil,
+    let count = option("count").flatMap(Int.init) ?? backfill.map({ _ in 1 })
 else {
     fail("usage: FaultDrillWorker --url URL --count N [--prefix P] [--stem S] [--ttl-ms N] [--step-ms N] …")
 }
@@ -168,7 +169,8 @@ do {
         fail("--url or --state-dir is required")
     }
     app = DrillApp(
-        counter: recordsInRedis && configuration != nil ? try await RedisConnection(configuration: configuration!) : nil,
+        counter: recordsInRedis && configuration != nil
+            ? try await RedisConnection(configuration: configuration!) : nil,
         journal: option("journal"), prefix: prefix)
     var registry = MigrationRegistry<DrillApp>()
     if let backfill {

@@ -56,7 +56,8 @@ struct CheckpointBenchmark {
                 "P7", "checkpoint writes while saving every batch for \(Format.duration(writes.elapsed))",
                 ours: "\(writes.writes) writes, \(writes.scripts) EVALSHA",
                 reference: "\(writes.intervals) intervals of \(Format.duration(interval.seconds))",
-                ratio: String(format: "%.2f writes an interval", Double(writes.writes) / Double(max(1, writes.intervals))),
+                ratio: String(
+                    format: "%.2f writes an interval", Double(writes.writes) / Double(max(1, writes.intervals))),
                 target: "≤ 1 an interval (+ the last), 1 round trip each",
                 met: writes.writes <= writes.intervals + 1 && writes.scripts == writes.writes,
                 note: "\(Format.number(Double(writes.saves))) saves; writes counted by the server"),

@@ -83,7 +83,8 @@ struct ProgressBenchmark {
                 elapsed.withLock { $0 = duration }
             })
         let runner = MigrationRunner(
-            registry: registry, backend: InMemoryMigrationBackend(), logger: logger, configuration: .init(progressInterval: .milliseconds(50)))
+            registry: registry, backend: InMemoryMigrationBackend(), logger: logger,
+            configuration: .init(progressInterval: .milliseconds(50)))
         let result = try await runner.run("hot-loop", context: .silent)
         guard result.status == .completed else { throw BenchFailure("the hot-loop migration \(result.status)") }
         let perIteration = elapsed.withLock { $0 }.seconds / Double(iterations) * 1e9

@@ -81,7 +81,8 @@ public struct MigrationsAPIError: HTTPResponseError, Sendable {
         let status: HTTPResponse.Status =
             switch error.code {
             case .unknownMigration: .notFound
-            case .alreadyRunning, .heldElsewhere, .notCompleted, .rollbackNotSupported, .leaseLost: .conflict
+            case .alreadyRunning, .heldElsewhere, .notCompleted, .rollbackNotSupported, .leaseLost, .controlRefused:
+                .conflict
             case .invalidName, .invalidConfiguration: .badRequest
             // A backend that failed or cannot be reached, or a run cancelled before it started, is a service
             // that is unavailable for now, not a programming error (500).

@@ -16,10 +16,15 @@ public import Migrations
 /// | `POST /migrations/run` | `{"name": "…", "dryRun": false}` | `MigrationResult` |
 /// | `POST /migrations/run-pending` | `{"dryRun": false}` | `[MigrationResult]` |
 /// | `POST /migrations/rollback` | `{"name": "…"}` | `MigrationResult` |
+/// | `GET /migrations/<name>` | | ``MigrationDetailsAnswer``: the status row and the last 50 attempts |
+/// | `POST /migrations/<name>/pause` | `{"reason": "…"}` or empty | ``ControlMigrationAnswer``; 202 while a holder stops |
+/// | `POST /migrations/<name>/resume` | empty | ``ControlMigrationAnswer``; 409 when it is not paused |
+/// | `POST /migrations/<name>/cancel` | `{"reason": "…"}` or empty | ``ControlMigrationAnswer``; 202 while a holder stops |
 ///
 /// Every route requires an identity from the authenticator (401 otherwise); its
-/// ``MigrationsIdentity/migrationsActor`` is recorded as `triggeredBy`. A run whose migration failed
-/// answers 500 with the failed result; an unknown name 404; a migration running here or holding a lease
+/// ``MigrationsIdentity/migrationsActor`` is recorded as `triggeredBy` (and as who paused or cancelled). A
+/// run whose migration failed answers 500 with the failed result; one an operator paused or cancelled
+/// 409 with the result; an unknown name 404; a migration running here or holding a lease
 /// elsewhere 409 with the holder (the endpoints never wait for another replica); malformed JSON 400; a
 /// state store or lease backend that failed or cannot be reached, or a run cancelled before it started, 503.
 ///
@@ -81,6 +86,10 @@ where Context.Identity: MigrationsIdentity {
             (path: "run", method: .post, handler: run),
             (path: "run-pending", method: .post, handler: runPending),
             (path: "rollback", method: .post, handler: rollback),
+            (path: ":name", method: .get, handler: details),
+            (path: ":name/pause", method: .post, handler: pause),
+            (path: ":name/resume", method: .post, handler: resume),
+            (path: ":name/cancel", method: .post, handler: cancel),
         ]
     }
 
@@ -98,7 +107,7 @@ where Context.Identity: MigrationsIdentity {
         return try await answering(context) {
             let result = try await runner.run(
                 body.name, context: try await makeAppContext(), options: options(context, dryRun: body.dryRun))
-            return try JSONResponse.make(result, status: result.isFailure ? .internalServerError : .ok)
+            return try JSONResponse.make(result, status: Self.status(of: [result]))
         }
     }
 
@@ -108,8 +117,7 @@ where Context.Identity: MigrationsIdentity {
             var options = options(context, dryRun: body.dryRun)
             options.continueOnError = body.continueOnError ?? false
             let results = try await runner.runPending(context: try await makeAppContext(), options: options)
-            return try JSONResponse.make(
-                results, status: results.contains(where: \.isFailure) ? .internalServerError : .ok)
+            return try JSONResponse.make(results, status: Self.status(of: results))
         }
     }
 
@@ -122,7 +130,70 @@ where Context.Identity: MigrationsIdentity {
         }
     }
 
+    @Sendable func details(_ request: Request, context: Context) async throws -> Response {
+        try await answering(context) {
+            let name = try migrationName(context)
+            let status = try await runner.status(context: try await makeAppContext()).first { $0.name == name }
+            guard let status else {
+                throw MigrationError(.unknownMigration, "unknown migration '\(name)'", migration: name)
+            }
+            let history = try await runner.stateStore.history(of: name, limit: 50)
+            return try JSONResponse.make(MigrationDetailsAnswer(status: MigrationStatusRow(status), history: history))
+        }
+    }
+
+    @Sendable func pause(_ request: Request, context: Context) async throws -> Response {
+        let body = try await Self.decodeOptional(ControlMigrationRequest.self, request, context)
+        return try await controlling(context) { controls, name, by in
+            try await controls.pause(name, reason: body?.reason, by: by)
+        }
+    }
+
+    @Sendable func resume(_ request: Request, context: Context) async throws -> Response {
+        try await controlling(context) { controls, name, _ in try await controls.resume(name) }
+    }
+
+    @Sendable func cancel(_ request: Request, context: Context) async throws -> Response {
+        let body = try await Self.decodeOptional(ControlMigrationRequest.self, request, context)
+        return try await controlling(context) { controls, name, by in
+            try await controls.cancel(name, reason: body?.reason, by: by)
+        }
+    }
+
     // MARK: - Helpers
+
+    /// The `:name` of the path, percent-decoded, of a registered migration.
+    private func migrationName(_ context: Context) throws -> String {
+        let raw = context.parameters.get("name") ?? ""
+        let name = raw.removingPercentEncoding ?? raw
+        _ = try runner.registry.require(name)
+        return name
+    }
+
+    /// Runs a pause, resume or cancel; 202 while a holder still has to stop, else 200.
+    private func controlling(
+        _ context: Context,
+        _ body: (MigrationControls, String, String) async throws -> MigrationControls.Outcome
+    ) async throws -> Response {
+        try await answering(context) {
+            let name = try migrationName(context)
+            let by = context.identity?.migrationsActor ?? "http"
+            let outcome = try await body(MigrationControls(store: runner.stateStore), name, by)
+            let stopping = if case .requested(_, _?) = outcome { true } else { false }
+            return try JSONResponse.make(
+                ControlMigrationAnswer(name: name, outcome), status: stopping ? .accepted : .ok)
+        }
+    }
+
+    /// 200 when every run ended well, 409 when one stopped at a pause or an operator's cancel, 500 when
+    /// one failed otherwise.
+    private static func status(of results: [MigrationResult]) -> HTTPResponse.Status {
+        if results.contains(where: { $0.isFailure && !($0.failure == .cancelled && $0.control != nil) }) {
+            return .internalServerError
+        }
+        if results.contains(where: { $0.status == .paused || $0.control != nil }) { return .conflict }
+        return .ok
+    }
 
     private func options(_ context: Context, dryRun: Bool?) -> MigrationRunOptions {
         MigrationRunOptions(

@@ -39,10 +39,14 @@ enum MigrationsFallbackRoutes {
                     })
             }
         }
-        // `**` is the least specific route: it only takes what every endpoint path above declined.
+        // `**` is the least specific route: it only takes what every endpoint path above declined. With a
+        // `:name` endpoint, every one-component path is that endpoint's (or its 405), and `:name/**` takes
+        // the deeper ones instead: a parameter and `**` at one level would shadow each other.
+        let catchAll: RouterPath = paths.contains { $0.description.contains("{") || $0.description.contains(":") }
+            ? ":name/**" : "**"
         for method in answeredMethods {
             group.on(
-                "**", method: method,
+                catchAll, method: method,
                 use: { (request: Request, _: Context) async throws -> Response in
                     throw MigrationsAPIError.noEndpoint(request)
                 })

@@ -20,12 +20,23 @@ struct ControlOptions: ParsableArguments {
     @Flag(name: .customLong("json"), help: "Print what was done as a JSON object.")
     var json = false
 
-    func request(_ action: MigrationControl.Action) -> MigrationControl {
-        MigrationControl(
-            action, reason: reason, by: by ?? MigrationRunner<Int>.Configuration.operatingSystemUser)
-    }
-
-    func print(_ report: MigrationOperatorActionReport) throws {
+    /// Checks that something is stored under the name, runs `body` with the shared operations, and prints
+    /// what it did.
+    func perform(
+        _ verb: String, redis: OperatorOptions,
+        _ body: (MigrationControls, (reason: String?, by: String)) async throws -> MigrationControls.Outcome
+    ) async throws {
+        let request = (reason: reason, by: by ?? MigrationRunner<Int>.Configuration.operatingSystemUser)
+        let outcome = try await redis.withInspector { inspector, target in
+            guard try await inspector.details(of: name).exists else {
+                throw MigrationsCommandError(
+                    .usage, "no migration '\(name)' is stored \(redis.place(target)); nothing to \(verb)")
+            }
+            return try await body(
+                MigrationControls(store: RedisStateStore(connection: inspector.connection, keys: inspector.keys)),
+                request)
+        }
+        let report = MigrationOperatorActionReport(name: name, outcome)
         if json {
             try JSONOutput.write(report)
         } else {
@@ -57,27 +68,9 @@ struct PauseCommand: AsyncParsableCommand {
     @OptionGroup var redis: OperatorOptions
 
     func run() async throws {
-        let report = try await redis.withInspector { inspector, target in
-            let details = try await inspector.details(of: control.name)
-            guard details.exists else {
-                throw MigrationsCommandError(
-                    .usage, "no migration '\(control.name)' is stored \(redis.place(target)); nothing to pause")
-            }
-            guard !details.state.isCompleted else {
-                throw MigrationsCommandError(.refused, "migration '\(control.name)' is completed; nothing to pause")
-            }
-            let request = control.request(.pause)
-            try await RedisStateStore(connection: inspector.connection, keys: inspector.keys)
-                .requestControl(request, of: control.name)
-            let message =
-                details.lease.map {
-                    "asked \($0.holder.host) pid \($0.holder.pid) to pause '\(control.name)'; it stops at its next "
-                        + "renewal, within a third of its lease TTL"
-                } ?? "paused '\(control.name)': its next attempt will not start until `migrations resume`"
-            return MigrationOperatorActionReport(
-                name: control.name, action: .paused, holder: details.lease?.holder, message: message)
+        try await control.perform("pause", redis: redis) { controls, request in
+            try await controls.pause(control.name, reason: request.reason, by: request.by)
         }
-        try control.print(report)
     }
 }
 
@@ -100,21 +93,7 @@ struct ResumeCommand: AsyncParsableCommand {
     @OptionGroup var redis: OperatorOptions
 
     func run() async throws {
-        let report = try await redis.withInspector { inspector, target in
-            let store = RedisStateStore(connection: inspector.connection, keys: inspector.keys)
-            guard let current = try await store.control(of: control.name), current.action == .pause else {
-                throw MigrationsCommandError(
-                    .refused, "migration '\(control.name)' is not paused \(redis.place(target)); nothing to resume")
-            }
-            guard try await store.clearControl(of: control.name, expecting: current) != nil else {
-                throw MigrationsCommandError(
-                    .refused, "the request of '\(control.name)' changed meanwhile; look again with `migrations show`")
-            }
-            return MigrationOperatorActionReport(
-                name: control.name, action: .resumed, clearedKeys: [inspector.keys.control(control.name)],
-                message: "resumed '\(control.name)' (it was \(current.summary)); the next run goes on from its checkpoint")
-        }
-        try control.print(report)
+        try await control.perform("resume", redis: redis) { controls, _ in try await controls.resume(control.name) }
     }
 }
 
@@ -140,38 +119,8 @@ struct CancelCommand: AsyncParsableCommand {
     @OptionGroup var redis: OperatorOptions
 
     func run() async throws {
-        let report = try await redis.withInspector { inspector, target in
-            let details = try await inspector.details(of: control.name)
-            guard details.exists else {
-                throw MigrationsCommandError(
-                    .usage, "no migration '\(control.name)' is stored \(redis.place(target)); nothing to cancel")
-            }
-            guard !details.state.isCompleted else {
-                throw MigrationsCommandError(.refused, "migration '\(control.name)' is completed; nothing to cancel")
-            }
-            let store = RedisStateStore(connection: inspector.connection, keys: inspector.keys)
-            let request = control.request(.cancel)
-            if let lease = details.lease {
-                try await store.requestControl(request, of: control.name)
-                return MigrationOperatorActionReport(
-                    name: control.name, action: .cancelled, holder: lease.holder,
-                    message: "asked \(lease.holder.host) pid \(lease.holder.pid) to cancel '\(control.name)'; it "
-                        + "stops at its next renewal, within a third of its lease TTL")
-            }
-            let now = Date()
-            var record = MigrationResult(
-                name: control.name, status: .failed, failure: .cancelled, startedAt: now, finishedAt: now,
-                error: request.summary, triggeredBy: request.by, host: HostIdentity.current.host,
-                pid: HostIdentity.current.pid, attempts: details.state.attemptsSoFar)
-            record.control = request
-            _ = try await store.markFailed(record, fence: nil)
-            // A pause no longer applies to a cancelled migration.
-            try await store.clearControl(of: control.name, expecting: nil)
-            return MigrationOperatorActionReport(
-                name: control.name, action: .cancelled,
-                message: "recorded '\(control.name)' as \(request.summary)"
-                    + (details.state.checkpoint == nil ? "" : "; its checkpoint is kept for a later run"))
+        try await control.perform("cancel", redis: redis) { controls, request in
+            try await controls.cancel(control.name, reason: request.reason, by: request.by)
         }
-        try control.print(report)
     }
 }

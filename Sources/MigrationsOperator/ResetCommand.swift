@@ -43,7 +43,8 @@ struct ResetCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try await redis.withInspector { inspector, target in
             let details = try await inspector.details(of: name)
-            let resettable = keepCheckpoint ? ["completed", "error", "failure"] : ["completed", "error", "failure", "checkpoint"]
+            let resettable =
+                keepCheckpoint ? ["completed", "error", "failure"] : ["completed", "error", "failure", "checkpoint"]
             let present = details.keys.filter { resettable.contains($0.suffix) && $0.exists }.map(\.key)
             guard !present.isEmpty else {
                 let what = keepCheckpoint ? "completion marker or error" : "completion marker, error or checkpoint"

@@ -85,7 +85,9 @@ struct ShowCommand: AsyncParsableCommand {
         }
         fields.append(["progress", TextTable.Cell(report.progress?.summary ?? "-")])
         fields.append(["checkpoint", TextTable.Cell(report.checkpoint?.summary ?? "-")])
-        fields.append(["control", TextTable.Cell(report.control?.summary ?? "-", report.control == nil ? nil : .yellow)])
+        fields.append([
+            "control", TextTable.Cell(report.control?.summary ?? "-", report.control == nil ? nil : .yellow),
+        ])
         if let problem = report.problem { fields.append(["problem", TextTable.Cell(problem, .magenta)]) }
         var output = fields.render(style: style)
         if let result = report.result {

@@ -6,7 +6,7 @@ public import RedisClient
 /// ```swift
 /// let redis = try await RedisMigrationBackend.connect(configuration: .fromEnvironment())
 /// let runner = MigrationRunner(registry: registry, backend: redis, logger: logger)
-/// 
+///
 /// try await runner.runPending(context: services)
 /// redis.close()
 /// ```

@@ -49,7 +49,9 @@ public final class RedisStateStore: MigrationStateStore {
     public func markPaused(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
         let name = result.name
         let json = String(decoding: try result.jsonData(), as: UTF8.self)
-        guard let fence else { return try await unfencedWrite("record the pause of '\(name)'", remembering(name, json)) }
+        guard let fence else {
+            return try await unfencedWrite("record the pause of '\(name)'", remembering(name, json))
+        }
         return try await fencedWrite(
             RedisMigrationScripts.pause, name: name, fence: fence, what: "record the pause",
             keys: [keys.lease(name), keys.progress(name), keys.waiters(name), keys.history(name)],
@@ -65,7 +67,8 @@ public final class RedisStateStore: MigrationStateStore {
             try Self.failingOnServerState([try await connection.send(["LRANGE", key, "0", String(limit - 1)])])[0]
         }
         if let message = reply.errorMessage {
-            throw MigrationError(.stateStore, "\(key) is not a list (foreign data under our keys): \(message)", migration: name)
+            throw MigrationError(
+                .stateStore, "\(key) is not a list (foreign data under our keys): \(message)", migration: name)
         }
         return (reply.array ?? []).compactMap { $0.bytes.flatMap { try? MigrationResult.decode(from: Data($0)) } }
     }

@@ -225,9 +225,10 @@ struct ExampleServiceTests {
         }
         first.signal(SIGKILL)
         _ = try await first.wait()
-        let checkpoint = try #require(try await redis.command("GET", "\(backfill):checkpoint").bytes.map {
-            try MigrationCheckpoint.decode(from: Data($0))
-        })
+        let checkpoint = try #require(
+            try await redis.command("GET", "\(backfill):checkpoint").bytes.map {
+                try MigrationCheckpoint.decode(from: Data($0))
+            })
         #expect(checkpoint.pid == first.pid)
 
         let second = try ChildProcess.launch(

@@ -66,11 +66,13 @@ extension FaultDrills {
             #expect(saved.completed == done.counts.count, "the checkpoint is where the holder stopped")
 
             let status = try await Self.tool(server, prefix, ["status", "--json"])
-            let rows = try MigrationJSON.decoder().decode([MigrationStatusRow].self, from: Data(status.standardOutput.utf8))
+            let rows = try MigrationJSON.decoder().decode(
+                [MigrationStatusRow].self, from: Data(status.standardOutput.utf8))
             #expect(rows.first?.state == .paused)
             #expect(rows.first?.control?.reason == "replica lag")
 
-            let third = try ChildProcess.drillWorker(Self.backfill(server, prefix: prefix, journal: journal, only: false))
+            let third = try ChildProcess.drillWorker(
+                Self.backfill(server, prefix: prefix, journal: journal, only: false))
             #expect(await third.exitStatus(within: .seconds(10)) == 0, "\(third.standardError)")
             #expect(third.outputObjects.first?["status"] as? String == "paused")
             #expect(BackfillJournal(path: journal).counts.count == done.counts.count, "runPending ran the paused one")
@@ -93,7 +95,8 @@ extension FaultDrills {
             #expect(try await server.string("\(prefix):backfill:fence") == "2")
 
             let history = try await Self.tool(server, prefix, ["history", "backfill", "--json"])
-            let attempts = try MigrationJSON.decoder().decode([MigrationResult].self, from: Data(history.standardOutput.utf8))
+            let attempts = try MigrationJSON.decoder().decode(
+                [MigrationResult].self, from: Data(history.standardOutput.utf8))
             #expect(attempts.map(\.status) == [.completed, .paused], "newest first: \(history.standardOutput)")
             #expect(attempts.last?.control?.by == "ops")
             #expect(attempts.first?.resumedFrom?.completed == saved.completed)
@@ -123,13 +126,15 @@ extension FaultDrills {
             let report = try #require(holder.outputObjects.first)
             #expect(report["failure"] as? String == "cancelled")
             #expect((report["error"] as? String)?.contains("cancelled by ops") == true, "\(report)")
-            #expect(try await server.command("EXISTS", "\(prefix):backfill:control").int == 0, "the request is consumed")
+            #expect(
+                try await server.command("EXISTS", "\(prefix):backfill:control").int == 0, "the request is consumed")
             #expect(try await server.string("\(prefix):backfill:error")?.contains("wrong column") == true)
             let saved = try #require(try await Self.checkpoint(server, prefix))
 
             let later = try ChildProcess.drillWorker(Self.backfill(server, prefix: prefix, journal: journal))
             #expect(await later.exitStatus(within: .seconds(60)) == 0, "\(later.standardError)")
-            #expect((later.outputObjects.first?["resumedFrom"] as? [String: Any])?["completed"] as? Int == saved.completed)
+            #expect(
+                (later.outputObjects.first?["resumedFrom"] as? [String: Any])?["completed"] as? Int == saved.completed)
             #expect(BackfillJournal(path: journal).counts.count == 20_000)
 
             _ = try await server.command("SET", "\(prefix):idle:error", "boom")

@@ -147,7 +147,9 @@ struct RedisKeysOf {
     let all: [String]
 
     init(_ name: String) {
-        all = ["completed", "result", "error", "failure", "lease", "fence", "progress", "checkpoint", "control", "history"].map {
+        all = [
+            "completed", "result", "error", "failure", "lease", "fence", "progress", "checkpoint", "control", "history",
+        ].map {
             "migration:\(name):\($0)"
         }
     }

@@ -45,11 +45,18 @@ struct ErrorBodyTests {
     func unknownPathAnswers404WithJSON() async throws {
         let harness = try HTTPHarness()
         try await harness.withServer { client in
-            try await client.execute(uri: "/migrations/nope", method: .get, headers: authorized) { response in
+            try await client.execute(uri: "/migrations/nope/extra", method: .get, headers: authorized) { response in
                 #expect(response.status == .notFound)
                 let body = try decode(MigrationsAPIError.Body.self, response)
                 #expect(body.error.code == "not-found")
-                #expect(body.error.message.contains("GET '/migrations/nope'"))
+                #expect(body.error.message.contains("GET '/migrations/nope/extra'"))
+            }
+            // `GET /migrations/<name>` is a migration's details: an unknown name is an unknown migration.
+            try await client.execute(uri: "/migrations/nope", method: .get, headers: authorized) { response in
+                #expect(response.status == .notFound)
+                let decoded = try decode(MigrationsAPIError.Body.self, response)
+
+                #expect(decoded.error.code == "unknown-migration")
             }
             try await client.execute(
                 uri: "/migrations/run/extra", method: .post, headers: authorized,

@@ -28,7 +28,9 @@ func redisBackfill(_ name: String, total: Int, size: Int, failAt: Int? = nil) ->
 
 @Suite("Redis checkpoints", .timeLimit(.minutes(3)))
 struct CheckpointRedisTests {
-    @Test("a failed attempt leaves :checkpoint (JSON with cursor, counts, fence, host, pid); the next resumes; completion deletes it")
+    @Test(
+        "a failed attempt leaves :checkpoint (JSON with cursor, counts, fence, host, pid); the next resumes; completion deletes it"
+    )
     func checkpointKeyLifecycle() async throws {
         let harness = try await RedisHarness.start([redisBackfill("fill", total: 200, size: 20, failAt: 120)])
         defer { harness.server.stop() }
@@ -59,7 +61,9 @@ struct CheckpointRedisTests {
         #expect(counts.allSatisfy { $0 == "1" }, "no item processed twice")
     }
 
-    @Test("a save by a holder whose lease was taken over is refused with lease lost; the stored checkpoint stays the new holder's")
+    @Test(
+        "a save by a holder whose lease was taken over is refused with lease lost; the stored checkpoint stays the new holder's"
+    )
     func staleHolderSaveIsRefused() async throws {
         let harness = try await RedisHarness.start([], leaseTimeToLive: .seconds(30))
         defer { harness.server.stop() }

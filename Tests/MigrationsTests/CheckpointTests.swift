@@ -95,7 +95,8 @@ struct CheckpointTests {
         #expect(second.runId != first.runId)
         #expect(processed.value == Array(0..<100), "every item once, in order: nothing redone")
         #expect(try await store.state(of: "fill").checkpoint == nil, "the completion cleared the checkpoint")
-        #expect(harness.logs.entries.contains { $0.message.description.hasPrefix("resuming from the checkpoint: 50/100") })
+        #expect(
+            harness.logs.entries.contains { $0.message.description.hasPrefix("resuming from the checkpoint: 50/100") })
     }
 
     @Test("saves from a hot loop are coalesced: at most one write per interval, plus the last when the step ends")
@@ -146,7 +147,8 @@ struct CheckpointTests {
                     try await lease.release()
                 }
             }
-            try await store.saveCheckpoint(checkpoint(2, at: 20), of: "m", fence: LeaseFence(token: "b", fencingToken: 2))
+            try await store.saveCheckpoint(
+                checkpoint(2, at: 20), of: "m", fence: LeaseFence(token: "b", fencingToken: 2))
             let error = await #expect(throws: MigrationError.self) {
                 try await store.saveCheckpoint(
                     checkpoint(1, at: 99), of: "m", fence: LeaseFence(token: "a", fencingToken: 1))
@@ -267,8 +269,9 @@ struct CheckpointTests {
 /// Takes a file lease once (numbering an acquisition), failing the test if it cannot.
 func holdFileLease(_ name: String, _ leases: FileLeaseProvider) async throws -> any MigrationLease {
     let holder = LeaseHolder(host: "h", pid: 1, triggeredBy: "t")
-    guard case .acquired(let lease, _) = try await leases.acquire(
-        LeaseRequest(name: name, holder: holder, skipIfCompleted: false))
+    guard
+        case .acquired(let lease, _) = try await leases.acquire(
+            LeaseRequest(name: name, holder: holder, skipIfCompleted: false))
     else { throw TestSetupError(message: "could not take the file lease of \(name)") }
     return lease
 }

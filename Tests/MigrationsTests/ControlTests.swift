@@ -130,9 +130,11 @@ struct HistoryTests {
         ]
         for store in stores {
             let failing = Shared(true)
-            let migration = ClosureMigration<TestApp>(name: "flaky", up: { _ in
-                if failing.value { throw TestSetupError(message: "not yet") }
-            }, down: { _ in })
+            let migration = ClosureMigration<TestApp>(
+                name: "flaky",
+                up: { _ in
+                    if failing.value { throw TestSetupError(message: "not yet") }
+                }, down: { _ in })
             let harness = try TestHarness([migration], store: store)
             for _ in 0..<3 { _ = try await harness.runner.run("flaky", context: harness.app) }
             failing.set(false)

@@ -105,4 +105,3 @@ struct TestSetupError: Error, CustomStringConvertible {
 func pollUntil(_ condition: () async throws -> Bool) async throws {
     try await waitUntil("the condition holds", interval: .milliseconds(2), condition)
 }
-

@@ -27,7 +27,8 @@ struct SeedDemoOrders: Migration {
                     )
                     """)
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") == 0 else { return }
-            let insert = try db.makeStatement(sql: "INSERT INTO orders (id, quantity, unit_price_cents) VALUES (?, ?, ?)")
+            let insert = try db.makeStatement(
+                sql: "INSERT INTO orders (id, quantity, unit_price_cents) VALUES (?, ?, ?)")
             for id in 1...count {
                 try insert.execute(arguments: [id, id % 7 + 1, 100 + (id * 37) % 9_900])
             }

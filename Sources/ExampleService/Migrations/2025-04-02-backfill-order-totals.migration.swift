@@ -15,14 +15,19 @@ struct BackfillOrderTotals: Migration {
 
     func validate(_ context: MigrationContext<ExampleServices>) async throws -> ValidationResult {
         if try await context.app.tableExists("orders") { return .valid }
-        guard context.dryRun else { return .invalid("the orders table does not exist; run 2025-04-01-seed-demo-orders first") }
-        return .valid(warnings: ["the orders table does not exist yet; a real run needs 2025-04-01-seed-demo-orders first"])
+        guard context.dryRun else {
+            return .invalid("the orders table does not exist; run 2025-04-01-seed-demo-orders first")
+        }
+        return .valid(warnings: [
+            "the orders table does not exist yet; a real run needs 2025-04-01-seed-demo-orders first"
+        ])
     }
 
     func up(_ context: MigrationContext<ExampleServices>) async throws {
         guard try await context.app.tableExists("orders") else { return }
         let database = context.app.database
-        context.progress.setTotal(try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM orders") ?? 0 })
+        context.progress.setTotal(
+            try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM orders") ?? 0 })
         let fencingToken = context.fencingToken.map { Int64($0) }
         let pause = Duration.milliseconds(context.app.backfillBatchPauseMilliseconds)
         try await context.iterate(from: nil as Int64?) { (after: Int64?) -> MigrationBatch<Int64, Int64>? in

@@ -72,7 +72,9 @@ struct AttemptSupervisor {
     /// Supervises until its task is cancelled (the attempt ended) or the lease is lost.
     mutating func run() async {
         while !Task.isCancelled {
-            let due = [timeoutRaised ? nil : timeoutDeadline, nextProgress, nextRenewal, lease?.deadline, nextControlPoll]
+            let due = [
+                timeoutRaised ? nil : timeoutDeadline, nextProgress, nextRenewal, lease?.deadline, nextControlPoll,
+            ]
             do {
                 try await clock.sleep(until: due.compactMap { $0 }.min() ?? nextProgress)
             } catch {

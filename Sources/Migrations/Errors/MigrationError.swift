@@ -71,6 +71,7 @@ extension MigrationError {
             case invalidConfiguration
             case cancelled
             case invalidCheckpoint
+            case controlRefused
         }
 
         private let wrapped: Wrapped
@@ -103,6 +104,8 @@ extension MigrationError {
         public static let cancelled = Code(.cancelled)
         /// A saved checkpoint could not be used: its cursor is not of the type the migration reads.
         public static let invalidCheckpoint = Code(.invalidCheckpoint)
+        /// A pause, resume or cancel that does not apply: the migration is completed, or not paused.
+        public static let controlRefused = Code(.controlRefused)
 
         /// A short, stable, kebab-case name of the code.
         public var description: String {
@@ -120,6 +123,7 @@ extension MigrationError {
             case .invalidConfiguration: "invalid-configuration"
             case .cancelled: "cancelled"
             case .invalidCheckpoint: "invalid-checkpoint"
+            case .controlRefused: "control-refused"
             }
         }
     }

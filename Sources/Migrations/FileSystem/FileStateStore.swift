@@ -137,7 +137,9 @@ public final class FileStateStore: MigrationStateStore {
     }
 
     private func readHistory(_ stem: String) throws -> [MigrationResult] {
-        try AtomicFile.read(path(stem, "history")).flatMap { try? MigrationJSON.decode([MigrationResult].self, from: $0) }
+        try AtomicFile.read(path(stem, "history")).flatMap {
+            try? MigrationJSON.decode([MigrationResult].self, from: $0)
+        }
             ?? []
     }
 
@@ -154,7 +156,8 @@ public final class FileStateStore: MigrationStateStore {
         try await BlockingIO.run { [self] in
             let ours = fence.fencingToken ?? 0
             let latest = try fencingToken(stem) ?? 0
-            let stored = try AtomicFile.read(path(stem, "checkpoint"))
+            let stored =
+                try AtomicFile.read(path(stem, "checkpoint"))
                 .flatMap { try? MigrationCheckpoint.decode(from: $0) }?.fencingToken ?? 0
             guard latest <= ours, stored <= ours else {
                 throw MigrationError.checkpointRefused(name, ours: ours, newer: max(latest, stored))
@@ -188,7 +191,9 @@ public final class FileStateStore: MigrationStateStore {
     /// Reads `<stem>.control`.
     public func control(of name: String) async throws -> MigrationControl? {
         let target = path(MigrationFileName.stem(for: name), "control")
-        return try await BlockingIO.run { try AtomicFile.read(target).flatMap { try? MigrationControl.decode(from: $0) } }
+        return try await BlockingIO.run {
+            try AtomicFile.read(target).flatMap { try? MigrationControl.decode(from: $0) }
+        }
     }
 
     /// Removes `<stem>.done`, `<stem>.error` and `<stem>.failure`, and `<stem>.checkpoint` unless kept.

@@ -109,7 +109,8 @@ extension MigrationRunner {
                 if direction == .up, hooks == nil, let control = state.control {
                     // Asked before this attempt started: pause without running, or record the cancellation.
                     logger.notice("not starting: \(control.summary)")
-                    var outcome = control.action == .pause
+                    var outcome =
+                        control.action == .pause
                         ? StepOutcome.succeeded(warnings: [])
                         : StepOutcome.failed(.cancelled, StepFailure(message: control.summary), warnings: [])
                     outcome.control = control
@@ -127,7 +128,8 @@ extension MigrationRunner {
                 let writer = recorder.map { recorder in
                     CheckpointWriter(
                         name: name, recorder: recorder, store: stateStore, lease: kept, host: configuration.host,
-                        runId: runId, attempt: state.attemptsSoFar + 1, clock: clock, interval: configuration.checkpointInterval,
+                        runId: runId, attempt: state.attemptsSoFar + 1, clock: clock,
+                        interval: configuration.checkpointInterval,
                         interruption: scope.interruption, logger: logger)
                 }
                 guard
@@ -339,7 +341,8 @@ extension MigrationRunner {
         running.withLock { $0[name]?.leaseWait = wait }
     }
 
-    private func makeLogger(_ migration: any Migration<Context>, options: MigrationRunOptions, runId: String) -> Logger {
+    private func makeLogger(_ migration: any Migration<Context>, options: MigrationRunOptions, runId: String) -> Logger
+    {
         var logger = self.logger
         logger[metadataKey: "migration.name"] = "\(migration.name)"
         logger[metadataKey: "migration.run_id"] = "\(runId)"

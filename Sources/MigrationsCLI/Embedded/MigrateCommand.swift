@@ -46,7 +46,7 @@ import Foundation
 /// - ``MigrateListCommand``
 /// - ``MigrateStoreOptions``
 public struct MigrateCommand<App: MigrateApplication>: AsyncParsableCommand {
-    /// `migrate`, with `run`, `rollback`, `status` and `list`.
+    /// `migrate`, with `run`, `rollback`, `status`, `list`, `pause`, `resume` and `cancel`.
     public static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "migrate",
@@ -62,12 +62,15 @@ public struct MigrateCommand<App: MigrateApplication>: AsyncParsableCommand {
                   migrate run <name> --timeout 600
                   migrate rollback <name>
                   migrate status --json
+                  migrate pause <name> --reason "replica lag"
+                  migrate resume <name>
 
                 \(MigrationsExitCode.migrateHelpText)
                 """,
             subcommands: [
                 MigrateRunCommand<App>.self, MigrateRollbackCommand<App>.self, MigrateStatusCommand<App>.self,
-                MigrateListCommand<App>.self,
+                MigrateListCommand<App>.self, MigratePauseCommand<App>.self, MigrateResumeCommand<App>.self,
+                MigrateCancelCommand<App>.self,
             ]
         )
     }

@@ -89,6 +89,11 @@ struct MigrateSession<App: MigrateApplication>: Sendable {
         return (runner, recording.stateStore)
     }
 
+    /// Closes the backend's connections, for commands that need no application context.
+    func close() {
+        closeBackend()
+    }
+
     // MARK: - Context
 
     /// Builds the application's context, runs `body` with it, then shuts the context down and closes

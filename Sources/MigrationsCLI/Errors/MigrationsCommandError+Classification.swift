@@ -35,7 +35,8 @@ extension MigrationsCommandError {
         let code: Code =
             switch error.code {
             case .unknownMigration, .invalidName, .invalidConfiguration, .duplicateName: .usage
-            case .alreadyRunning, .heldElsewhere, .rollbackNotSupported, .notCompleted, .leaseLost: .refused
+            case .alreadyRunning, .heldElsewhere, .rollbackNotSupported, .notCompleted, .leaseLost, .controlRefused:
+                .refused
             case .cancelled: .interrupted
             default: .failed
             }

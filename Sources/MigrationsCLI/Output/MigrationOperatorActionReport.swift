@@ -54,3 +54,23 @@ public struct MigrationOperatorActionReport: Sendable, Codable, Equatable {
         self.message = message
     }
 }
+
+extension MigrationOperatorActionReport {
+    /// The report of a pause, resume or cancel.
+    ///
+    /// - Parameters:
+    ///   - name: The migration.
+    ///   - outcome: What the request did.
+    public init(name: String, _ outcome: MigrationControls.Outcome) {
+        let message = MigrationControls.sentence(outcome, name: name)
+        switch outcome {
+        case .requested(let request, let holder):
+            self.init(
+                name: name, action: request.action == .pause ? .paused : .cancelled, holder: holder, message: message)
+        case .resumed:
+            self.init(name: name, action: .resumed, message: message)
+        case .recorded:
+            self.init(name: name, action: .cancelled, message: message)
+        }
+    }
+}

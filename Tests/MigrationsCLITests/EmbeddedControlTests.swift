@@ -1,0 +1,44 @@
+import Foundation
+import Migrations
+import MigrationsCLI
+import Testing
+
+@Suite("migrate pause, resume and cancel", .timeLimit(.minutes(5)))
+struct EmbeddedControlTests {
+    @Test("a paused migration stops migrate run with exit 6 after the ones before it; resume lets it go on")
+    func pauseStopsTheRunWithSix() async throws {
+        let fixture = try await CLIFixture.make()
+        defer { fixture.tearDown() }
+        let third = CLIFixture.demoMigrations[2]
+
+        let pause = try await fixture.demo(["migrate", "pause", third, "--reason", "index rebuild", "--by", "ops"])
+        #expect(pause.status == 0, "\(pause)")
+        #expect(pause.standardOutput.contains("not running; its next attempt will not start"), "\(pause)")
+        #expect(fixture.exists(".migrations/\(third).control"))
+
+        let run = try await fixture.demo(["migrate", "run"])
+        #expect(run.status == 6, "\(run)")
+        #expect(run.standardError.contains("is paused by ops"), "\(run)")
+        #expect(run.standardError.contains("migrations resume"), "\(run)")
+        #expect(fixture.exists(".migrations/\(CLIFixture.demoMigrations[1]).done"))
+        #expect(!fixture.exists(".migrations/\(third).done"))
+        #expect(!fixture.exists(".migrations/\(CLIFixture.demoMigrations[3]).done"), "a later one waits for it")
+
+        let status = try fixture.decode(
+            [MigrationStatusRow].self, try await fixture.demo(["migrate", "status", "--json"]))
+        #expect(status[2].state == .paused)
+        #expect(status[2].control?.reason == "index rebuild")
+
+        let resume = try await fixture.demo(["migrate", "resume", third])
+        #expect(resume.status == 0, "\(resume)")
+        let again = try await fixture.demo(["migrate", "resume", third])
+        #expect(again.status == 1, "nothing to resume: \(again)")
+        #expect(again.standardError.contains("not paused"), "\(again)")
+        let finish = try await fixture.demo(["migrate", "run"])
+        #expect(finish.status == 0, "\(finish)")
+        #expect(fixture.exists(".migrations/\(CLIFixture.demoMigrations[3]).done"))
+
+        let unknown = try await fixture.demo(["migrate", "pause", "no-such-migration"])
+        #expect(unknown.status == 2, "\(unknown)")
+    }
+}
