@@ -1,3 +1,9 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 import RedisClient
 import RedisTestSupport
 import Testing
@@ -6,9 +12,11 @@ import Testing
 struct TransportFailureTests {
     @Test("Connecting to a closed port fails quickly with connectionRefused")
     func aClosedPortRefusesQuickly() async throws {
-        let server = try await RedisServer.start()
-        let port = server.port
-        server.stop()
+        // A port bound but not listening refuses connections, and nobody else can take it meanwhile (a
+        // stopped server's port could be given to another test's server at once).
+        let held = try HeldClosedPort()
+        defer { held.release() }
+        let port = held.port
         // A connect timeout far longer than the test may take: a refusal must not wait for it.
         var configuration = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: port))
         configuration.connectTimeout = .seconds(60)
@@ -137,5 +145,33 @@ struct TransportFailureTests {
         #expect(reconnectError?.code == .connectionClosed)
         let clients = try await server.command("CLIENT", "LIST").string ?? ""
         #expect(clients.split(separator: "\n").count == 1, "only the CLIENT LIST connection remains")
+    }
+}
+
+/// A loopback TCP port bound by this process without listening: connecting to it is refused.
+struct HeldClosedPort {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, length) }
+        }
+        guard socketDescriptor >= 0, bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketDescriptor, $0, &length) }
+        }
+        descriptor = socketDescriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func release() {
+        close(descriptor)
     }
 }
