@@ -257,16 +257,11 @@ struct ExampleServiceTests {
     func composeMatchesTheDemo() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["docker-compose", "-f", "\(root)/compose.yaml", "config"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "docker-compose config failed (is docker-compose installed?):\n\(text)")
+        // Awaited, not waited for: a blocking wait would hold one of the few threads every test shares.
+        let outcome = try await ChildProcess.run(
+            "/usr/bin/env", ["docker-compose", "-f", "\(root)/compose.yaml", "config"], timeout: .seconds(60))
+        let text = outcome.standardOutput + outcome.standardError
+        #expect(outcome.status == 0, "docker-compose config failed (is docker-compose installed?):\n\(text)")
         for expected in [
             "- --appendonly", "- \"yes\"", "- --maxmemory-policy", "- noeviction", "healthcheck:", "replicas: 3",
             "REDIS_URL: redis://redis:6379", "- migrations", "- serve", "- --lease-ttl", "- '10'",
