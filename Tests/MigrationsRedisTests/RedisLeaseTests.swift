@@ -88,12 +88,21 @@ struct RedisLeaseTests {
         // This test once hung CI: with a 600 ms TTL a loaded machine woke the supervisor after the lease's
         // local deadline, the run ended as "lease lost" before the loop below ever saw the lease, and the
         // loop polled for it forever. The TTL leaves room for a busy machine; every wait is bounded.
+        // A 3 s lease was still lost before the step started while a whole CI run started beside it: 10 s.
         let harness = try await RedisHarness.start(
-            [countingMigration("long", step: .seconds(20))], leaseTimeToLive: .seconds(3))
-        async let result = harness.runner.run("long", context: harness.app)
-        try await waitUntil("the step runs") { try await harness.app.count("long") == 1 }
+            [countingMigration("long", step: .seconds(30))], leaseTimeToLive: .seconds(10))
+        let runner = harness.runner
+        let app = harness.app
+        let ended = Shared<MigrationResult?>(nil)
+        let run = Task {
+            let result = try await runner.run("long", context: app)
+            ended.set(result)
+            return result
+        }
+        try await waitUntil("the step runs") { try await harness.app.count("long") == 1 || ended.value != nil }
+        #expect(ended.value == nil, "the run ended before the lease was cleared: \(ended.value?.error ?? "")")
         _ = try await harness.backend.leaseProvider.forceUnlock("long")
-        let finished = try await result
+        let finished = try await run.value
         #expect(finished.status == .failed)
         #expect(finished.failure == .leaseLost)
         #expect(finished.error?.contains("lease lost") == true)
