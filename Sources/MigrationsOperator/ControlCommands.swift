@@ -37,11 +37,7 @@ struct ControlOptions: ParsableArguments {
                 request)
         }
         let report = MigrationOperatorActionReport(name: name, outcome)
-        if json {
-            try JSONOutput.write(report)
-        } else {
-            StandardStreams.writeOutputLine(report.message.prefix(1).uppercased() + report.message.dropFirst() + ".")
-        }
+        try report.write(json: json)
     }
 }
 

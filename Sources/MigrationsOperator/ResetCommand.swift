@@ -79,11 +79,6 @@ struct ResetCommand: AsyncParsableCommand {
                     : "reset '\(name)': deleted \(cleared.joined(separator: ", ")); it runs again with the next `migrate run`"
             )
         }
-        if json {
-            try JSONOutput.write(report)
-        } else {
-            let sentence: String = report.message.prefix(1).uppercased() + report.message.dropFirst() + "."
-            StandardStreams.writeOutputLine(sentence)
-        }
+        try report.write(json: json)
     }
 }

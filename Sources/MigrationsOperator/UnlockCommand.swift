@@ -95,12 +95,7 @@ struct UnlockCommand: AsyncParsableCommand {
                 name: name, action: .unlocked, holder: lease.holder, clearedKeys: [inspector.keys.lease(name)],
                 message: "cleared the stale lease of '\(name)' (\(stale))")
         }
-        if json {
-            try JSONOutput.write(report)
-        } else {
-            let sentence: String = report.message.prefix(1).uppercased() + report.message.dropFirst() + "."
-            StandardStreams.writeOutputLine(sentence)
-        }
+        try report.write(json: json)
     }
 
     /// A `:lease` key holding a value that is not ours: nobody can say whether its writer is alive, so it is

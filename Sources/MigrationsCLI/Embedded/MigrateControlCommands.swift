@@ -35,11 +35,7 @@ public struct MigrateControlOptions: ParsableArguments {
         let who = by ?? OperatingSystemUser.name
         let outcome = try await body(MigrationControls(store: session.runner.stateStore), name, who)
         let report = MigrationOperatorActionReport(name: name, outcome)
-        if json {
-            try JSONOutput.write(report)
-        } else {
-            StandardStreams.writeOutputLine(report.message.prefix(1).uppercased() + report.message.dropFirst() + ".")
-        }
+        try report.write(json: json)
     }
 }
 

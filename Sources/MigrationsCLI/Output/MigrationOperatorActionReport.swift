@@ -74,3 +74,16 @@ extension MigrationOperatorActionReport {
         }
     }
 }
+
+extension MigrationOperatorActionReport {
+    /// Prints the report: as a JSON object, or as its message made a sentence (capital first, full stop).
+    ///
+    /// - Parameter json: Whether to print JSON.
+    package func write(json: Bool) throws {
+        if json {
+            try JSONOutput.write(self)
+        } else {
+            StandardStreams.writeOutputLine(message.prefix(1).uppercased() + message.dropFirst() + ".")
+        }
+    }
+}
