@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "migrations", targets: ["MigrationsOperator"]),
         .executable(name: "migrations-demo", targets: ["MigrationsDemo"]),
         .library(name: "MigrationsHTTP", targets: ["MigrationsHTTP"]),
+        .library(name: "MigrationsLifecycle", targets: ["MigrationsLifecycle"]),
         .executable(name: "example-service", targets: ["ExampleService"]),
         .executable(name: "migrations-bench", targets: ["MigrationsBench"]),
         .plugin(name: "MigrationDiscoveryPlugin", targets: ["MigrationDiscoveryPlugin"]),
@@ -54,6 +55,17 @@ let package = Package(
                 "Migrations",
                 "RedisClient",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+
+        // MARK: - Background migrations in a service's lifecycle
+        .target(
+            name: "MigrationsLifecycle",
+            dependencies: [
+                "Migrations",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift6
         ),
@@ -111,6 +123,7 @@ let package = Package(
                 "Migrations",
                 "MigrationsCLI",
                 "MigrationsHTTP",
+                "MigrationsLifecycle",
                 "MigrationsRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -149,7 +162,10 @@ let package = Package(
                 "MigrationsTestSupport",
                 "Migrations",
                 "MigrationsTestWorker",
+                "MigrationsLifecycle",
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift6
         ),

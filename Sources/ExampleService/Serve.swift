@@ -6,22 +6,28 @@ import Logging
 import Migrations
 import MigrationsCLI
 import MigrationsHTTP
+import MigrationsLifecycle
 import MigrationsRedis
 import ServiceLifecycle
 
-/// `example-service serve`: runs pending migrations at start-up, beside an HTTP server that answers
-/// liveness at once and readiness once the migrations finished.
+/// `example-service serve`: runs the pending migrations that must complete before serving at start-up,
+/// beside an HTTP server that answers liveness at once and readiness once they finished, and runs the
+/// background ones (the order-totals backfill) with a ``MigrationWorker`` while it serves.
 ///
 /// `/health/live` answers 200 as soon as the process listens, so an orchestrator's liveness probe does
 /// not kill a replica that waits for another replica's migration; `/health/ready` (and `/health`)
-/// answer 503 until every pending migration has run, then 200. Start-up waits for another replica that
+/// answer 503 until every pending start-up migration has run, then 200 (the background backfill does not
+/// hold readiness back; a graceful shutdown stops it at its checkpoint and another replica's worker
+/// continues it). Start-up waits for another replica that
 /// holds a migration's lease instead of failing; a migration that fails stops the service with a
 /// non-zero exit. SIGTERM or SIGINT shut down gracefully: a running migration is cancelled, its
 /// cancellation recorded and its lease released; a replica still waiting for another replica's lease stops
 /// waiting at once and records nothing. Either way the process exits with code 5 (interrupted).
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run pending migrations, then serve HTTP (health and the /migrations endpoints).",
+        abstract:
+            "Run the start-up migrations, then serve HTTP (health and the /migrations endpoints) while the "
+            + "background ones run.",
         discussion: """
             The /migrations endpoints require 'Authorization: Bearer $MIGRATIONS_API_TOKEN'.
 
@@ -88,8 +94,11 @@ struct Serve: AsyncParsableCommand {
                 + "directory; replicas on other machines would each run every migration: set REDIS_URL for a fleet"
             logger.warning("\(warning)")
         }
+        let worker = MigrationWorker(
+            runner: runner, context: services,
+            configuration: .init(pollInterval: .seconds(1), options: .init(triggeredBy: replica)), logger: logger)
         let group = ServiceGroup(
-            services: [app, migrations], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [app, migrations, worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 

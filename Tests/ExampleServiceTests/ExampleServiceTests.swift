@@ -93,6 +93,10 @@ struct ExampleServiceTests {
                 environment: serviceEnvironment(environment), directory: work)
         }
         for (port, replica) in zip(ports, replicas) { try await waitUntilHealthy(port, replica) }
+        // Readiness does not wait for the background backfill; one of the replicas' workers runs it.
+        try await waitUntil("a worker completed the backfill", limit: .seconds(120)) {
+            try await redis.command("GET", "migration:2025-04-02-backfill-order-totals:completed").string == "true"
+        }
 
         #expect(await get(ports[0], "/migrations") == 401)
         #expect(await get(ports[1], "/migrations", token: "t0ken") == 200)
@@ -236,6 +240,9 @@ struct ExampleServiceTests {
             environment: serviceEnvironment(environment.merging(["EXAMPLE_BACKFILL_PAUSE_MS": "0"]) { $1 }),
             directory: work)
         try await waitUntilHealthy(port, second)
+        try await waitUntil("the second replica's worker completed the backfill", limit: .seconds(120)) {
+            try await redis.command("GET", "\(backfill):completed").string == "true"
+        }
         let result = try MigrationResult.decode(
             from: Data(try #require(try await redis.command("GET", "\(backfill):result").bytes)))
         #expect(result.status == .completed)
@@ -251,6 +258,63 @@ struct ExampleServiceTests {
         #expect(unfilled == 0)
         second.signal(SIGTERM)
         _ = try await second.wait()
+    }
+
+    @Test("a graceful shutdown mid-backfill: checkpoint written, lease released, another replica's worker continues")
+    func gracefulShutdownHandsTheBackfillOver() async throws {
+        let redis = try await RedisServer.start()
+        let work = try workDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let environment = [
+            "REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data", "EXAMPLE_IMPORT_PAUSE_MS": "0",
+            "EXAMPLE_BACKFILL_PAUSE_MS": "500",
+        ]
+        let backfill = "migration:2025-04-02-backfill-order-totals"
+        let ports = try (0..<2).map { _ in try freePort() }
+        func replica(_ index: Int) throws -> ChildProcess {
+            try ChildProcess.launch(
+                "example-service",
+                ["serve", "--port", "\(ports[index])", "--lease-ttl", "30", "--replica-name", "replica-\(index + 1)"],
+                environment: serviceEnvironment(environment), directory: work)
+        }
+        let first = try replica(0)
+        try await waitUntilHealthy(ports[0], first)
+        #expect(try await redis.command("GET", "\(backfill):completed").isNull, "ready before the backfill ended")
+        try await waitUntil("the backfill checkpointed 2,000 orders", limit: .seconds(120)) {
+            let saved = try await redis.command("GET", "\(backfill):checkpoint").bytes.flatMap {
+                try? MigrationCheckpoint.decode(from: Data($0))
+            }
+            return (saved?.completed ?? 0) >= 2_000
+        }
+        let second = try replica(1)
+        try await waitUntilHealthy(ports[1], second)
+        #expect(try await redis.command("GET", "\(backfill):lease").string?.contains("replica-1") == true)
+
+        first.signal(SIGTERM)
+        try await waitUntil("replica-1 released the lease", limit: .seconds(10), interval: .milliseconds(10)) {
+            try await redis.command("GET", "\(backfill):lease").string?.contains("replica-1") != true
+        }
+        let outcome = try await first.wait(timeout: .seconds(20))
+        #expect(outcome.status == 0, "a graceful shutdown mid-backfill is not a failure: \(outcome)")
+        #expect((outcome.standardOutput + outcome.standardError).contains("migration interrupted"), "\(outcome)")
+
+        try await waitUntil("replica-2's worker completed the backfill", limit: .seconds(120)) {
+            try await redis.command("GET", "\(backfill):completed").string == "true"
+        }
+        let result = try MigrationResult.decode(
+            from: Data(try #require(try await redis.command("GET", "\(backfill):result").bytes)))
+        #expect(result.triggeredBy == "replica-2")
+        #expect(result.attempts == 2)
+        #expect((result.resumedFrom?.completed ?? 0) >= 2_000, "replica-2 did not resume from the checkpoint")
+        #expect(result.recordsProcessed == 20_000)
+        #expect(try await redis.command("EXISTS", "\(backfill):error").int == 0, "the shutdown was recorded as an error")
+        let database = try DatabaseQueue(path: "\(work)/data/example.sqlite")
+        let unfilled = try await database.read {
+            try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM orders WHERE total_cents IS NULL")
+        }
+        #expect(unfilled == 0)
+        second.signal(SIGTERM)
+        #expect(try await second.wait(timeout: .seconds(20)).status == 0)
     }
 
     @Test("compose.yaml is valid and runs the same replica command and settings as scripts/demo.sh")

@@ -40,9 +40,9 @@ extension FaultDrills {
             let server = try await RedisServer.start()
             let prefix = "r11b"
             let common = [
-                "--url", server.url, "--prefix", prefix, "--count", "1", "--only", "drill-0", "--ttl-ms", "1000",
+                "--url", server.url, "--prefix", prefix, "--count", "1", "--only", "drill-0", "--ttl-ms", "3000",
             ]
-            let stubborn = try ChildProcess.drillWorker(common + ["--timeout-ms", "300", "--stubborn-ms", "3000"])
+            let stubborn = try ChildProcess.drillWorker(common + ["--timeout-ms", "300", "--stubborn-ms", "7000"])
             try await waitUntil("the stubborn step runs") {
                 try await server.command("LLEN", "\(prefix)-runs:drill-0").int == 1
             }

@@ -4,10 +4,11 @@ import MigrationsTestSupport
 import Testing
 
 /// Items `0..<total` in batches of 10, each batch taking `pause`; every processed item is recorded.
-func slowBackfill(_ name: String, total: Int, processed: Shared<[Int]>, pause: Duration = .milliseconds(5))
-    -> ClosureMigration<TestApp>
-{
-    ClosureMigration<TestApp>(name: name) { context in
+func slowBackfill(
+    _ name: String, total: Int, processed: Shared<[Int]>, pause: Duration = .milliseconds(5),
+    schedule: MigrationSchedule = .beforeServing
+) -> ClosureMigration<TestApp> {
+    ClosureMigration<TestApp>(name: name, up: { context in
         context.progress.setTotal(total)
         try await context.iterate(from: nil as Int?) { (after: Int?) -> MigrationBatch<Int, Int>? in
             let start = after ?? 0
@@ -17,7 +18,7 @@ func slowBackfill(_ name: String, total: Int, processed: Shared<[Int]>, pause: D
             try await Task.sleep(for: pause)
             processed.update { $0.append(contentsOf: items) }
         }
-    }
+    }, schedule: schedule)
 }
 
 @Suite("Pausing, resuming and cancelling", .timeLimit(.minutes(1)))

@@ -23,6 +23,7 @@ func counting(
     _ name: String,
     validate: ValidationResult = .valid,
     withDown: Bool = true,
+    schedule: MigrationSchedule = .beforeServing,
     up: @escaping @Sendable (MigrationContext<TestApp>) async throws -> Void = { _ in }
 ) -> ClosureMigration<TestApp> {
     ClosureMigration<TestApp>(
@@ -34,7 +35,8 @@ func counting(
             try await up(context)
         },
         down: withDown
-            ? { @Sendable context in context.app.record("\(name).down\(context.dryRun ? ".dry" : "")") } : nil
+            ? { @Sendable context in context.app.record("\(name).down\(context.dryRun ? ".dry" : "")") } : nil,
+        schedule: schedule
     )
 }
 

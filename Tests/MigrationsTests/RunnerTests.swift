@@ -244,7 +244,7 @@ struct RunnerTests {
         let stubborn = counting("stubborn") { _ in
             while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
             sawCancellation.set()
-            let end = ContinuousClock.now + .milliseconds(1500)
+            let end = ContinuousClock.now + .milliseconds(6000)
             while ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(5)) }
         }
         let harness = try TestHarness([stubborn], leaseProvider: leases, clock: clock)

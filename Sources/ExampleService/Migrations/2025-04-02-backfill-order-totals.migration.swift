@@ -1,8 +1,8 @@
 import GRDB
 import Migrations
 
-/// Fills `orders.total_cents` for 200,000 orders, 1,000 at a time, resumable: the long backfill of the
-/// README's kill-and-resume demo.
+/// Fills `orders.total_cents` for 200,000 orders, 1,000 at a time, resumable, in the background: the long
+/// backfill of the README's kill-and-resume demo.
 ///
 /// It walks the table by primary key with the batch helper: the cursor is the last id done, saved as the
 /// checkpoint after every batch (and written at most once a second), so a replica killed mid-way is
@@ -11,7 +11,10 @@ import Migrations
 /// It pauses between batches (`EXAMPLE_BACKFILL_PAUSE_MS`, 20 ms by default).
 struct BackfillOrderTotals: Migration {
     let name = "2025-04-02-backfill-order-totals"
-    let description = "Compute total_cents for every order, 1,000 orders a batch, resumable"
+    let description = "Compute total_cents for every order, 1,000 orders a batch, resumable, in the background"
+    /// The service serves while it runs: the worker of any replica takes it, resumes it, and stops it at its
+    /// checkpoint on a graceful shutdown.
+    var schedule: MigrationSchedule { .inBackground }
 
     func validate(_ context: MigrationContext<ExampleServices>) async throws -> ValidationResult {
         if try await context.app.tableExists("orders") { return .valid }

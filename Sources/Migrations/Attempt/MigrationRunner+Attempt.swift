@@ -39,8 +39,10 @@ struct AttemptScope: Sendable {
     let clock: RunnerClock
 
     /// A phase that ran on for longer than this after it was cancelled is reported as having ignored
-    /// cancellation; a second leaves room for a busy machine's scheduling delays.
-    static let cooperativeGrace: Duration = .seconds(1)
+    /// cancellation. Five seconds leave room for a loaded machine's scheduling delays (a cooperative step on two
+    /// busy cores took over a second to be scheduled after its cancellation); a step that really ignores
+    /// cancellation does so for longer.
+    static let cooperativeGrace: Duration = .seconds(5)
 
     /// How one interruptible phase ended.
     struct Phase<Value: Sendable>: Sendable {

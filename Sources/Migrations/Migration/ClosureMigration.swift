@@ -21,6 +21,8 @@ public struct ClosureMigration<Context: Sendable>: Migration {
 
     /// Custom state handling, if any.
     public let stateHooks: MigrationStateHooks<Context>?
+    /// Whether it must complete before the service serves or may run in the background.
+    public let schedule: MigrationSchedule
 
     /// Creates a migration from closures.
     ///
@@ -31,13 +33,15 @@ public struct ClosureMigration<Context: Sendable>: Migration {
     ///   - up: Runs the migration.
     ///   - down: Undoes it; `nil` means it cannot be rolled back.
     ///   - stateHooks: Custom state handling; `nil` uses the runner's store.
+    ///   - schedule: ``MigrationSchedule/beforeServing`` by default.
     public init(
         name: String,
         description: String = "",
         validate: (@Sendable (MigrationContext<Context>) async throws -> ValidationResult)? = nil,
         up: @escaping @Sendable (MigrationContext<Context>) async throws -> Void,
         down: (@Sendable (MigrationContext<Context>) async throws -> Void)? = nil,
-        stateHooks: MigrationStateHooks<Context>? = nil
+        stateHooks: MigrationStateHooks<Context>? = nil,
+        schedule: MigrationSchedule = .beforeServing
     ) {
         self.name = name
         self.description = description
@@ -45,6 +49,7 @@ public struct ClosureMigration<Context: Sendable>: Migration {
         self.upStep = up
         self.downStep = down
         self.stateHooks = stateHooks
+        self.schedule = schedule
     }
 
     /// Runs the `up` closure.

@@ -66,6 +66,10 @@ public protocol Migration<Context>: Sendable {
     /// How fast the batch helpers may go; ``MigrationThrottle/none`` by default. A run's
     /// ``MigrationRunOptions/throttle`` replaces it.
     var throttle: MigrationThrottle { get }
+
+    /// Whether it must complete before the service serves or may run in the background;
+    /// ``MigrationSchedule/beforeServing`` by default.
+    var schedule: MigrationSchedule { get }
 }
 
 // MARK: - Defaults
@@ -90,6 +94,9 @@ extension Migration {
 
     /// ``MigrationThrottle/none``.
     public var throttle: MigrationThrottle { .none }
+
+    /// ``MigrationSchedule/beforeServing``.
+    public var schedule: MigrationSchedule { .beforeServing }
 }
 
 extension MigrationError {

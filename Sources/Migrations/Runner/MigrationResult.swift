@@ -21,6 +21,11 @@ public struct MigrationResult: Sendable, Codable, Equatable {
         /// An operator paused it: the step stopped at its checkpoint (or never started) and the lease was
         /// released; it runs again, from the checkpoint, once resumed. See ``MigrationResult/control``.
         case paused
+        /// Its caller stopped it (a graceful shutdown of the background worker) with
+        /// ``MigrationRunOptions/recordsCancellation`` off: the step stopped, its checkpoint was written
+        /// and the lease released, and nothing was recorded, so the migration is still pending and the
+        /// next attempt, in any process, resumes from the checkpoint.
+        case interrupted
     }
 
     /// Why a failed run failed.

@@ -32,6 +32,13 @@ public struct MigrationRunOptions: Sendable {
     /// default, keeps theirs.
     public var throttle: MigrationThrottle?
 
+    /// Whether a run its caller cancels while the step runs is recorded as a
+    /// ``MigrationResult/Failure/cancelled`` failure (the default: an operator sees that the shutdown
+    /// stopped it). `false`, as the background worker runs, leaves no trace: the last checkpoint is
+    /// written, the lease released and the result is ``MigrationResult/Status/interrupted``, so another
+    /// process resumes it as if nothing had failed.
+    public var recordsCancellation: Bool
+
     /// Creates options; every parameter has the documented default.
     public init(
         dryRun: Bool = false,
@@ -41,7 +48,8 @@ public struct MigrationRunOptions: Sendable {
         triggeredBy: String? = nil,
         metadata: [String: String] = [:],
         whenHeldElsewhere: LeaseContention = .wait(timeout: .seconds(600)),
-        throttle: MigrationThrottle? = nil
+        throttle: MigrationThrottle? = nil,
+        recordsCancellation: Bool = true
     ) {
         self.dryRun = dryRun
         self.timeout = timeout
@@ -51,6 +59,7 @@ public struct MigrationRunOptions: Sendable {
         self.metadata = metadata
         self.whenHeldElsewhere = whenHeldElsewhere
         self.throttle = throttle
+        self.recordsCancellation = recordsCancellation
     }
 }
 

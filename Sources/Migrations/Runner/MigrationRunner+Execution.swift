@@ -141,6 +141,10 @@ extension MigrationRunner {
                     outcome, dryRun: false, attempts: state.attemptsSoFar + 1, fencingToken: fencingToken,
                     progress: progress, resumedFrom: checkpoint)
                 if direction == .down, result.status == .completed { result.status = .rolledBack }
+                if !options.recordsCancellation, result.failure == .cancelled, result.control == nil {
+                    result.status = .interrupted
+                    result.failure = nil
+                }
                 result = await record(result, hooks: hooks, context: context, fence: lease.fence, lease: lease)
                 log(result, logger: logger)
                 return .success(result)
@@ -274,6 +278,7 @@ extension MigrationRunner {
             case (.rolledBack, let hooks?): try await hooks.markRolledBack(result, context)
             case (.rolledBack, nil): disposition = try await stateStore.markRolledBack(result, fence: fence)
             case (.paused, _): disposition = try await stateStore.markPaused(result, fence: fence)
+            case (.interrupted, _): break
             case (_, _) where result.failure == .leaseLost: break
             case (_, let hooks?): try await hooks.markFailed(result, context)
             case (_, nil): disposition = try await stateStore.markFailed(result, fence: fence)
@@ -381,6 +386,8 @@ extension MigrationRunner {
         switch result.status {
         case .paused:
             logger.notice("migration paused: \(result.control?.summary ?? "")")
+        case .interrupted:
+            logger.notice("migration interrupted: \(result.error ?? "stopped"); its checkpoint is kept for the next attempt")
         case .failed:
             logger.error(
                 "migration failed",

@@ -89,22 +89,49 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
         return try await execute(migration, direction: .up, app: context, options: options, known: nil)
     }
 
-    /// Runs every migration that is not completed, in registration order.
+    /// Runs every migration that is not completed, in registration order, background ones included.
     ///
     /// The state of all migrations is read at once first. A failure stops the run unless
     /// ``MigrationRunOptions/continueOnError`` is set; cancellation always stops it. A paused migration
     /// stops it too (a later one may depend on it), reported as ``MigrationResult/Status/paused`` at once,
     /// without waiting for a holder that is still pausing.
     ///
+    /// - Parameters:
+    ///   - context: The application's context, handed to every step.
+    ///   - options: How to run them.
     /// - Returns: The result of every migration attempted, in order.
     /// - Throws: ``MigrationError`` when a run is refused (see ``run(_:context:options:)``) or the store fails.
     public func runPending(
         context: Context,
         options: MigrationRunOptions = MigrationRunOptions()
     ) async throws -> [MigrationResult] {
+        try await runPending(context: context, options: options) { _ in true }
+    }
+
+    /// Runs, at start-up, every pending migration that must complete before the service serves
+    /// (``MigrationSchedule/beforeServing``), in registration order, passing over the background ones;
+    /// otherwise as ``runPending(context:options:)``.
+    ///
+    /// - Parameters:
+    ///   - context: The application's context, handed to every step.
+    ///   - options: How to run them.
+    /// - Returns: The result of every migration attempted, in order.
+    /// - Throws: ``MigrationError`` when a run is refused (see ``run(_:context:options:)``) or the store fails.
+    public func runBeforeServing(
+        context: Context,
+        options: MigrationRunOptions = MigrationRunOptions()
+    ) async throws -> [MigrationResult] {
+        try await runPending(context: context, options: options) { $0.schedule == .beforeServing }
+    }
+
+    private func runPending(
+        context: Context,
+        options: MigrationRunOptions,
+        including: (any Migration<Context>) -> Bool
+    ) async throws -> [MigrationResult] {
         let states = try await stateStore.states(for: registry.names)
         var results: [MigrationResult] = []
-        for migration in registry.migrations {
+        for migration in registry.migrations where including(migration) {
             let state = states[migration.name] ?? .pending
             if state.isCompleted && migration.stateHooks == nil { continue }
             if let control = state.control, control.action == .pause, migration.stateHooks == nil {
@@ -118,7 +145,7 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
                 migration, direction: .up, app: context, options: pendingOptions, known: state)
             if result.status == .skipped && migration.stateHooks != nil { continue }
             results.append(result)
-            if result.status == .paused { break }
+            if result.status == .paused || result.status == .interrupted { break }
             if result.isFailure && (result.failure == .cancelled || !options.continueOnError) { break }
         }
         return results

@@ -49,6 +49,7 @@ package enum MigrationResultTable {
         }
         if result.status == .skipped { return "already completed" }
         if result.status == .paused { return DisplayFormat.shortened(result.control?.summary ?? "paused", to: 80) }
+        if result.status == .interrupted { return "stopped at its checkpoint; the next attempt resumes" }
         return result.warnings.map { "warning: " + DisplayFormat.shortened($0, to: 80) }.joined(separator: "; ")
     }
 
@@ -58,7 +59,7 @@ package enum MigrationResultTable {
         case .failed: .red
         case .dryRun: .cyan
         case .skipped: .dim
-        case .paused: .yellow
+        case .paused, .interrupted: .yellow
         }
     }
 }
