@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to build and test this package: hiredis (the C client),
-# SQLite's headers (the example service), redis-server and redis-tools; extra packages named as
+# SQLite's headers (the example service), redis-server and redis-tools, curl (the demo scripts and the
+# events-stream test); extra packages named as
 # arguments (the test script adds docker-compose, to validate compose.yaml). Swift must be on PATH.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ packages=()
 [[ -f /usr/include/sqlite3.h ]] || packages+=(libsqlite3-dev)
 command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || packages+=(redis-tools)
+command -v curl >/dev/null 2>&1 || packages+=(curl)
 for extra in "$@"; do
     case "$extra" in
         docker-compose) command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose) ;;

@@ -74,8 +74,9 @@ struct Serve: AsyncParsableCommand {
         )
 
         let readiness = Readiness()
+        let runs = MigrationHTTPRuns()
         let app = Application(
-            router: Self.router(runner: runner, services: services, readiness: readiness, logger: logger),
+            router: Self.router(runner: runner, services: services, readiness: readiness, runs: runs, logger: logger),
             configuration: .init(address: .hostname(host, port: port), serverName: "example-service"),
             onServerRunning: { channel in
                 logger.info(
@@ -98,7 +99,7 @@ struct Serve: AsyncParsableCommand {
             runner: runner, context: services,
             configuration: .init(pollInterval: .seconds(1), options: .init(triggeredBy: replica)), logger: logger)
         let group = ServiceGroup(
-            services: [app, migrations, worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [app, migrations, worker, runs], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 
@@ -115,6 +116,7 @@ struct Serve: AsyncParsableCommand {
         runner: MigrationRunner<ExampleServices>,
         services: ExampleServices,
         readiness: Readiness,
+        runs: MigrationHTTPRuns,
         logger: Logger
     ) -> Router<BasicAuthRequestContext<MigrationsCaller>> {
         typealias Context = BasicAuthRequestContext<MigrationsCaller>
@@ -138,7 +140,7 @@ struct Serve: AsyncParsableCommand {
         } else {
             logger.warning("MIGRATIONS_API_TOKEN is not set: the /migrations endpoints refuse every request")
         }
-        MigrationsController<ExampleServices, Context>(runner: runner, context: { services })
+        MigrationsController<ExampleServices, Context>(runner: runner, context: { services }, runs: runs)
             .addRoutes(to: router.group("migrations"), authenticator: BearerTokenAuthenticator<Context>(tokens: tokens))
         return router
     }

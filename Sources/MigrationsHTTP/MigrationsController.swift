@@ -41,17 +41,26 @@ public import Migrations
 /// Text the caller sent (a migration name, a path) is repeated at most 200 bytes long, then `…(truncated)`.
 public struct MigrationsController<App: Sendable, Context: AuthRequestContext>: Sendable
 where Context.Identity: MigrationsIdentity {
-    private let runner: MigrationRunner<App>
-    private let makeAppContext: @Sendable () async throws -> App
+    let runner: MigrationRunner<App>
+    let makeAppContext: @Sendable () async throws -> App
+    /// The runs started over HTTP, each in a task of its own; add it to the application's `ServiceGroup`
+    /// so a graceful shutdown stops them at their checkpoints.
+    public let runs: MigrationHTTPRuns
 
     /// Creates the endpoints.
     ///
     /// - Parameters:
     ///   - runner: The runner the endpoints drive.
     ///   - context: Produces the application context handed to migrations, once per request.
-    public init(runner: MigrationRunner<App>, context: @escaping @Sendable () async throws -> App) {
+    ///   - runs: Where runs started over HTTP execute; a new one by default.
+    public init(
+        runner: MigrationRunner<App>,
+        context: @escaping @Sendable () async throws -> App,
+        runs: MigrationHTTPRuns = MigrationHTTPRuns()
+    ) {
         self.runner = runner
         self.makeAppContext = context
+        self.runs = runs
     }
 
     /// Adds the JSON error bodies, the authenticator, the authentication requirement, the routes and the
@@ -86,6 +95,8 @@ where Context.Identity: MigrationsIdentity {
             (path: "run", method: .post, handler: run),
             (path: "run-pending", method: .post, handler: runPending),
             (path: "rollback", method: .post, handler: rollback),
+            (path: "runs/:id", method: .get, handler: runTicket),
+            (path: "events", method: .get, handler: events),
             (path: ":name", method: .get, handler: details),
             (path: ":name/pause", method: .post, handler: pause),
             (path: ":name/resume", method: .post, handler: resume),
@@ -104,29 +115,54 @@ where Context.Identity: MigrationsIdentity {
 
     @Sendable func run(_ request: Request, context: Context) async throws -> Response {
         let body = try await Self.decode(RunMigrationRequest.self, request, context)
+        let wait = try RunWaitPreference(request)
         return try await answering(context) {
-            let result = try await runner.run(
-                body.name, context: try await makeAppContext(), options: options(context, dryRun: body.dryRun))
-            return try JSONResponse.make(result, status: Self.status(of: [result]))
+            _ = try runner.registry.require(body.name)
+            try refuseIfRunningHere(body.name)
+            let options = options(context, dryRun: body.dryRun)
+            let app = try await makeAppContext()
+            let runner = self.runner
+            return try await startRun(
+                request, kind: "run", name: body.name, options: options, wait: wait, answersOneResult: true
+            ) {
+                let result = try await runner.run(body.name, context: app, options: options)
+                return [result]
+            }
         }
     }
 
     @Sendable func runPending(_ request: Request, context: Context) async throws -> Response {
         let body = try await Self.decodeOptional(RunPendingRequest.self, request, context) ?? RunPendingRequest()
+        let wait = try RunWaitPreference(request)
         return try await answering(context) {
-            var options = options(context, dryRun: body.dryRun)
-            options.continueOnError = body.continueOnError ?? false
-            let results = try await runner.runPending(context: try await makeAppContext(), options: options)
-            return try JSONResponse.make(results, status: Self.status(of: results))
+            var pendingOptions = options(context, dryRun: body.dryRun)
+            pendingOptions.continueOnError = body.continueOnError ?? false
+            let options = pendingOptions
+            let app = try await makeAppContext()
+            let runner = self.runner
+            return try await startRun(
+                request, kind: "run-pending", name: nil, options: options, wait: wait, answersOneResult: false
+            ) {
+                try await runner.runPending(context: app, options: options)
+            }
         }
     }
 
     @Sendable func rollback(_ request: Request, context: Context) async throws -> Response {
         let body = try await Self.decode(RollbackMigrationRequest.self, request, context)
+        let wait = try RunWaitPreference(request)
         return try await answering(context) {
-            let result = try await runner.rollback(
-                body.name, context: try await makeAppContext(), options: options(context, dryRun: body.dryRun))
-            return try JSONResponse.make(result, status: result.isFailure ? .internalServerError : .ok)
+            _ = try runner.registry.require(body.name)
+            try refuseIfRunningHere(body.name)
+            let options = options(context, dryRun: body.dryRun)
+            let app = try await makeAppContext()
+            let runner = self.runner
+            return try await startRun(
+                request, kind: "rollback", name: body.name, options: options, wait: wait, answersOneResult: true
+            ) {
+                let result = try await runner.rollback(body.name, context: app, options: options)
+                return [result]
+            }
         }
     }
 
@@ -187,7 +223,7 @@ where Context.Identity: MigrationsIdentity {
 
     /// 200 when every run ended well, 409 when one stopped at a pause or an operator's cancel, 500 when
     /// one failed otherwise.
-    private static func status(of results: [MigrationResult]) -> HTTPResponse.Status {
+    static func status(of results: [MigrationResult]) -> HTTPResponse.Status {
         if results.contains(where: { $0.isFailure && !($0.failure == .cancelled && $0.control != nil) }) {
             return .internalServerError
         }
@@ -195,17 +231,19 @@ where Context.Identity: MigrationsIdentity {
         return .ok
     }
 
+    /// A shutdown stops a run started here at its checkpoint, recording nothing, like the background worker.
     private func options(_ context: Context, dryRun: Bool?) -> MigrationRunOptions {
         MigrationRunOptions(
             dryRun: dryRun ?? false,
             triggeredBy: context.identity?.migrationsActor,
-            whenHeldElsewhere: .fail
+            whenHeldElsewhere: .fail,
+            recordsCancellation: false
         )
     }
 
     /// Runs an endpoint's work: a ``MigrationError`` answers as ``MigrationsAPIError/init(_:)`` says, any
     /// other error (one the application context threw, say) answers a JSON 500 and is logged.
-    private func answering(_ context: Context, _ body: () async throws -> Response) async throws -> Response {
+    func answering<Value>(_ context: Context, _ body: () async throws -> Value) async throws -> Value {
         do {
             return try await body()
         } catch let error as MigrationsAPIError {

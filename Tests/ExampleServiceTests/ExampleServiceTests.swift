@@ -267,7 +267,7 @@ struct ExampleServiceTests {
         defer { try? FileManager.default.removeItem(atPath: work) }
         let environment = [
             "REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data", "EXAMPLE_IMPORT_PAUSE_MS": "0",
-            "EXAMPLE_BACKFILL_PAUSE_MS": "500",
+            "EXAMPLE_BACKFILL_PAUSE_MS": "500", "MIGRATIONS_API_TOKEN": "t0ken",
         ]
         let backfill = "migration:2025-04-02-backfill-order-totals"
         let ports = try (0..<2).map { _ in try freePort() }
@@ -289,6 +289,21 @@ struct ExampleServiceTests {
         let second = try replica(1)
         try await waitUntilHealthy(ports[1], second)
         #expect(try await redis.command("GET", "\(backfill):lease").string?.contains("replica-1") == true)
+
+        // replica-2's events stream shows the backfill replica-1 runs, with its progress, read from Redis.
+        let stream = try await ChildProcess.run(
+            "/usr/bin/env",
+            [
+                "curl", "-sN", "--max-time", "3", "-H", "Authorization: Bearer t0ken",
+                "http://127.0.0.1:\(ports[1])/migrations/events",
+            ], timeout: .seconds(20))
+        let rows = stream.standardOutput.components(separatedBy: "\n").filter { $0.hasPrefix("data: ") }.compactMap {
+            try? MigrationJSON.decoder().decode(MigrationStatusRow.self, from: Data($0.dropFirst(6).utf8))
+        }
+        let shown = rows.filter { $0.name == "2025-04-02-backfill-order-totals" }
+        #expect(stream.standardOutput.contains("event: status"), "\(stream)")
+        #expect(shown.contains { $0.holder?.triggeredBy == "replica-1" && ($0.progress?.completed ?? 0) > 0 }, "\(shown)")
+        #expect(shown.count >= 2, "the progress of the running backfill was sent once: \(shown.count)")
 
         first.signal(SIGTERM)
         try await waitUntil("replica-1 released the lease", limit: .seconds(10), interval: .milliseconds(10)) {

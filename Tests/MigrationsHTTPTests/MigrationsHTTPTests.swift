@@ -26,12 +26,16 @@ struct HTTPHarness {
     let runner: MigrationRunner<Counter>
     static let token = "test-token-123"
 
-    init() throws {
-        let migrations: [any Migration<Counter>] = [
-            ClosureMigration(name: "import-users", up: { $0.app.add("import-users") }, down: { _ in }),
-            ClosureMigration(name: "no-down", up: { $0.app.add("no-down") }),
-            ClosureMigration(name: "broken", up: { _ in throw CocoaError(.fileNoSuchFile) }),
-        ]
+    let runs = MigrationHTTPRuns()
+
+    /// - Parameter extra: Migrations registered after the three every test has.
+    init(extra: [any Migration<Counter>] = []) throws {
+        let migrations: [any Migration<Counter>] =
+            [
+                ClosureMigration(name: "import-users", up: { $0.app.add("import-users") }, down: { _ in }),
+                ClosureMigration(name: "no-down", up: { $0.app.add("no-down") }),
+                ClosureMigration(name: "broken", up: { _ in throw CocoaError(.fileNoSuchFile) }),
+            ] + extra
         var logger = Logger(label: "http-tests")
         logger.logLevel = .critical
         runner = MigrationRunner(
@@ -42,7 +46,7 @@ struct HTTPHarness {
         typealias Context = BasicAuthRequestContext<MigrationsCaller>
         let router = Router(context: Context.self)
         let counter = self.counter
-        MigrationsController<Counter, Context>(runner: runner, context: { counter })
+        MigrationsController<Counter, Context>(runner: runner, context: { counter }, runs: runs)
             .addRoutes(
                 to: router.group("migrations"),
                 authenticator: BearerTokenAuthenticator<Context>(tokens: [Self.token: MigrationsCaller(name: "alice")]
@@ -78,7 +82,7 @@ struct MigrationsHTTPTests {
                 #expect(body.error.code == "unauthorized")
             }
             try await client.execute(
-                uri: "/migrations/run", method: .post, headers: [.authorization: "Bearer wrong"],
+                uri: "/migrations/run?wait=true", method: .post, headers: [.authorization: "Bearer wrong"],
                 body: json(#"{"name":"import-users"}"#)
             ) { response in
                 #expect(response.status == .unauthorized)
@@ -106,7 +110,7 @@ struct MigrationsHTTPTests {
         try await harness.withServer { client in
             for expected in [MigrationResult.Status.completed, .skipped] {
                 try await client.execute(
-                    uri: "/migrations/run", method: .post, headers: authorized, body: json(#"{"name":"import-users"}"#)
+                    uri: "/migrations/run?wait=true", method: .post, headers: authorized, body: json(#"{"name":"import-users"}"#)
                 ) { response in
                     #expect(response.status == .ok)
                     let result = try decode(MigrationResult.self, response)
@@ -123,7 +127,7 @@ struct MigrationsHTTPTests {
         let harness = try HTTPHarness()
         try await harness.withServer { client in
             try await client.execute(
-                uri: "/migrations/run-pending", method: .post, headers: authorized,
+                uri: "/migrations/run-pending?wait=true", method: .post, headers: authorized,
                 body: json(#"{"dryRun":true,"continueOnError":true}"#)
             ) { response in
                 let results = try decode([MigrationResult].self, response)
@@ -139,7 +143,7 @@ struct MigrationsHTTPTests {
         let harness = try HTTPHarness()
         try await harness.withServer { client in
             try await client.execute(
-                uri: "/migrations/run", method: .post, headers: authorized, body: json(#"{"name":"broken"}"#)
+                uri: "/migrations/run?wait=true", method: .post, headers: authorized, body: json(#"{"name":"broken"}"#)
             ) { response in
                 #expect(response.status == .internalServerError)
                 let result = try decode(MigrationResult.self, response)
@@ -154,7 +158,7 @@ struct MigrationsHTTPTests {
         let harness = try HTTPHarness()
         try await harness.withServer { client in
             try await client.execute(
-                uri: "/migrations/run", method: .post, headers: authorized, body: json(#"{"name":"nope"}"#)
+                uri: "/migrations/run?wait=true", method: .post, headers: authorized, body: json(#"{"name":"nope"}"#)
             ) { response in
                 #expect(response.status == .notFound)
                 let body = try decode(MigrationsAPIError.Body.self, response)
@@ -162,7 +166,7 @@ struct MigrationsHTTPTests {
                 #expect(body.error.message.contains("known: 'import-users'"))
             }
             try await client.execute(
-                uri: "/migrations/run", method: .post, headers: authorized, body: json(#"{"name": "#)
+                uri: "/migrations/run?wait=true", method: .post, headers: authorized, body: json(#"{"name": "#)
             ) { response in
                 #expect(response.status == .badRequest)
                 let body = try decode(MigrationsAPIError.Body.self, response)
@@ -170,7 +174,7 @@ struct MigrationsHTTPTests {
                 #expect(body.error.message.contains("not valid"))
             }
             try await client.execute(
-                uri: "/migrations/rollback", method: .post, headers: authorized, body: json(#"{"dryRun": true}"#)
+                uri: "/migrations/rollback?wait=true", method: .post, headers: authorized, body: json(#"{"dryRun": true}"#)
             ) { response in
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("name"))
@@ -191,7 +195,7 @@ struct MigrationsHTTPTests {
         }
         try await harness.withServer { client in
             try await client.execute(
-                uri: "/migrations/run", method: .post, headers: authorized, body: json(#"{"name":"import-users"}"#)
+                uri: "/migrations/run?wait=true", method: .post, headers: authorized, body: json(#"{"name":"import-users"}"#)
             ) { response in
                 #expect(response.status == .conflict)
                 let body = try decode(MigrationsAPIError.Body.self, response)
@@ -210,17 +214,17 @@ struct MigrationsHTTPTests {
         try await harness.withServer { client in
             for name in ["import-users", "no-down"] {
                 try await client.execute(
-                    uri: "/migrations/run", method: .post, headers: authorized, body: json(#"{"name":"\#(name)"}"#))
+                    uri: "/migrations/run?wait=true", method: .post, headers: authorized, body: json(#"{"name":"\#(name)"}"#))
             }
             try await client.execute(
-                uri: "/migrations/rollback", method: .post, headers: authorized, body: json(#"{"name":"import-users"}"#)
+                uri: "/migrations/rollback?wait=true", method: .post, headers: authorized, body: json(#"{"name":"import-users"}"#)
             ) { response in
                 #expect(response.status == .ok)
                 let result = try decode(MigrationResult.self, response)
                 #expect(result.status == .rolledBack)
             }
             try await client.execute(
-                uri: "/migrations/rollback", method: .post, headers: authorized, body: json(#"{"name":"no-down"}"#)
+                uri: "/migrations/rollback?wait=true", method: .post, headers: authorized, body: json(#"{"name":"no-down"}"#)
             ) { response in
                 #expect(response.status == .conflict)
                 let body = try decode(MigrationsAPIError.Body.self, response)

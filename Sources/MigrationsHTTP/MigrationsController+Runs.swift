@@ -1,0 +1,107 @@
+import Foundation
+public import Hummingbird
+public import HummingbirdAuth
+import Migrations
+
+extension MigrationsController {
+    /// `GET /migrations/runs/<id>`: the ticket of a run started over HTTP, with its progress while it runs.
+    @Sendable func runTicket(_ request: Request, context: Context) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard var ticket = runs.ticket(id) else {
+            throw MigrationsAPIError(
+                status: .notFound, code: "not-found",
+                message: "no run '\(EchoedInput.capped(id))' here: it was started by another replica, or it "
+                    + "ended more than \(runs.retainedRuns) runs ago, or the service restarted since")
+        }
+        if ticket.state == .running, let name = ticket.name {
+            ticket.progress = runner.progress(of: name)
+        }
+        return try JSONResponse.make(ticket)
+    }
+
+    /// Refuses, with 409, a run of a migration this process is running already.
+    func refuseIfRunningHere(_ name: String) throws {
+        guard runner.runningMigrations.contains(name) else { return }
+        throw MigrationError(
+            .alreadyRunning, "migration '\(name)' is already running in this process; wait for it to finish",
+            migration: name)
+    }
+
+    /// Starts `work` in ``runs`` and answers as `wait` says: `202 Accepted` with the ticket and a
+    /// `Location` to poll, or, once the run ended within the wait, the result (`answersOneResult`) or the
+    /// results with the status a synchronous endpoint answers.
+    func startRun(
+        _ request: Request,
+        kind: String,
+        name: String?,
+        options: MigrationRunOptions,
+        wait: RunWaitPreference,
+        answersOneResult: Bool,
+        work: @escaping @Sendable () async throws -> [MigrationResult]
+    ) async throws -> Response {
+        let id = MigrationRunID.random()
+        let ticket = MigrationRunTicket(
+            id: id, kind: kind, name: name, dryRun: options.dryRun, triggeredBy: options.triggeredBy ?? "http",
+            state: .running, location: Self.location(of: request, id: id), startedAt: Date(), results: [])
+        let started = runs.start(ticket) {
+            do {
+                let results = try await work()
+                return .success((results, Int(Self.status(of: results).code)))
+            } catch let error as MigrationError {
+                return .failure(MigrationsAPIError(error))
+            } catch {
+                return .failure(MigrationsAPIError.unexpected(error))
+            }
+        }
+        guard let started else {
+            throw MigrationsAPIError(
+                status: .serviceUnavailable, code: "service-unavailable",
+                message: "the service is shutting down and starts no new runs; try another replica")
+        }
+        let limit: Duration?
+        switch wait {
+        case .none: return try accepted(started, preferenceApplied: nil)
+        case .untilFinished: limit = nil
+        case .upTo(let duration): limit = duration
+        }
+        let applied = limit.map { "wait=\(Self.seconds($0))" }
+        guard let done = await runs.finished(id, within: limit) else {
+            var going = runs.ticket(id) ?? started
+            if let name { going.progress = runner.progress(of: name) }
+            return try accepted(going, preferenceApplied: applied)
+        }
+        if done.state == .refused, let error = done.error {
+            throw MigrationsAPIError(
+                status: HTTPResponse.Status(code: done.answerStatus ?? 503), code: error.code, message: error.message,
+                migration: error.migration, holder: error.holder)
+        }
+        let status = HTTPResponse.Status(code: done.answerStatus ?? 200)
+        var response =
+            if answersOneResult, let result = done.results.first {
+                try JSONResponse.make(result, status: status)
+            } else {
+                try JSONResponse.make(done.results, status: status)
+            }
+        if let applied { response.headers[RunWaitPreference.preferenceApplied] = applied }
+        return response
+    }
+
+    private func accepted(_ ticket: MigrationRunTicket, preferenceApplied: String?) throws -> Response {
+        var response = try JSONResponse.make(ticket, status: .accepted)
+        response.headers[.location] = ticket.location
+        if let preferenceApplied { response.headers[RunWaitPreference.preferenceApplied] = preferenceApplied }
+        return response
+    }
+
+    /// `<group>/runs/<id>`: the path of the request that started the run, its last component replaced.
+    private static func location(of request: Request, id: String) -> String {
+        var components = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
+        if !components.isEmpty { components.removeLast() }
+        return components.joined(separator: "/") + "/runs/" + id
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)" : String(format: "%.3f", Double(milliseconds) / 1000)
+    }
+}
