@@ -3,7 +3,7 @@ import Migrations
 import MigrationsCLI
 import Testing
 
-@Suite("migrate pause, resume and cancel", .timeLimit(.minutes(5)))
+@Suite("migrate pause, resume, cancel and history", .timeLimit(.minutes(5)))
 struct EmbeddedControlTests {
     @Test("a paused migration stops migrate run with exit 6 after the ones before it; resume lets it go on")
     func pauseStopsTheRunWithSix() async throws {
@@ -38,7 +38,18 @@ struct EmbeddedControlTests {
         #expect(finish.status == 0, "\(finish)")
         #expect(fixture.exists(".migrations/\(CLIFixture.demoMigrations[3]).done"))
 
+        let history = try fixture.decode(
+            [MigrationResult].self, try await fixture.demo(["migrate", "history", third, "--json"]))
+        #expect(history.map(\.status) == [.completed], "\(history)")
+        let table = try await fixture.demo(["migrate", "history", third])
+        #expect(table.status == 0, "\(table)")
+        #expect(table.standardOutput.contains("completed"), "\(table)")
+        let never = try await fixture.demo(["migrate", "history", CLIFixture.demoMigrations[0], "--limit", "0"])
+        #expect(never.status == 2, "a limit of 0 is a usage error: \(never)")
+
         let unknown = try await fixture.demo(["migrate", "pause", "no-such-migration"])
         #expect(unknown.status == 2, "\(unknown)")
+        let unknownHistory = try await fixture.demo(["migrate", "history", "no-such-migration"])
+        #expect(unknownHistory.status == 2, "\(unknownHistory)")
     }
 }

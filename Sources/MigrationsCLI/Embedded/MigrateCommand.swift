@@ -3,7 +3,7 @@ import Foundation
 
 /// The `migrate` command, embedded in an application's own executable.
 ///
-/// It gives the application four subcommands, with state and leases in Redis (`--redis-url` or
+/// It gives the application its migration subcommands, with state and leases in Redis (`--redis-url` or
 /// `REDIS_URL`) or, without Redis, in files under `.migrations/`:
 ///
 /// ```
@@ -11,6 +11,8 @@ import Foundation
 /// my-app migrate rollback NAME [--dry-run]
 /// my-app migrate status [--json]
 /// my-app migrate list
+/// my-app migrate pause|resume|cancel NAME [--reason TEXT] [--by NAME]
+/// my-app migrate history NAME [--limit N] [--json]
 /// ```
 ///
 /// Add it to the application's command tree, naming the ``MigrateApplication`` that supplies the
@@ -44,9 +46,13 @@ import Foundation
 /// - ``MigrateRollbackCommand``
 /// - ``MigrateStatusCommand``
 /// - ``MigrateListCommand``
+/// - ``MigratePauseCommand``
+/// - ``MigrateResumeCommand``
+/// - ``MigrateCancelCommand``
+/// - ``MigrateHistoryCommand``
 /// - ``MigrateStoreOptions``
 public struct MigrateCommand<App: MigrateApplication>: AsyncParsableCommand {
-    /// `migrate`, with `run`, `rollback`, `status`, `list`, `pause`, `resume` and `cancel`.
+    /// `migrate`, with `run`, `rollback`, `status`, `list`, `pause`, `resume`, `cancel` and `history`.
     public static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "migrate",
@@ -64,13 +70,14 @@ public struct MigrateCommand<App: MigrateApplication>: AsyncParsableCommand {
                   migrate status --json
                   migrate pause <name> --reason "replica lag"
                   migrate resume <name>
+                  migrate history <name>
 
                 \(MigrationsExitCode.migrateHelpText)
                 """,
             subcommands: [
                 MigrateRunCommand<App>.self, MigrateRollbackCommand<App>.self, MigrateStatusCommand<App>.self,
                 MigrateListCommand<App>.self, MigratePauseCommand<App>.self, MigrateResumeCommand<App>.self,
-                MigrateCancelCommand<App>.self,
+                MigrateCancelCommand<App>.self, MigrateHistoryCommand<App>.self,
             ]
         )
     }
