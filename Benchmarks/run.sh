@@ -3,7 +3,7 @@
 #
 #   Benchmarks/run.sh                 # the full run whose figures BENCHMARKS.md reports (about 5 minutes)
 #   Benchmarks/run.sh --quick         # a smoke test of the bench itself (about 20 seconds)
-#   Benchmarks/run.sh --only p1,p3    # some groups only (p1 … p7, memory)
+#   Benchmarks/run.sh --only p1,p3    # some groups only (p1 … p8, memory)
 #
 # It installs redis-server, redis-tools (redis-benchmark) and time (/usr/bin/time) with apt-get when they
 # are missing, creates a virtual environment with redis-py from PyPI for the P3 reference runner, builds

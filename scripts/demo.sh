@@ -82,7 +82,16 @@ for index in 0 1 2; do
         sleep 0.1
     done
 done
-echo "==> all three replicas are serving; stopping them (SIGTERM)" >&2
+echo "==> all three replicas are serving; waiting for the background backfill to complete" >&2
+completed() {
+    "$bin/example-service" migrate status --json ${state_args[@]+"${state_args[@]}"} 2>/dev/null \
+        | grep -c '"state" *: *"completed"' || true
+}
+for _ in $(seq 1 1200); do
+    [[ $(completed) -eq 6 ]] && break
+    sleep 0.25
+done
+echo "==> stopping the replicas (SIGTERM)" >&2
 for pid in "${pids[@]}"; do kill -TERM "$pid"; done
 for pid in "${pids[@]}"; do wait "$pid" || true; done
 pids=()

@@ -53,6 +53,8 @@ echo "\$ example-service serve --replica-name replica-2 --lease-ttl 5 &"
 second=$!
 pids+=("$second")
 until curl -fsS "http://127.0.0.1:$((port + 2))/health/ready" >/dev/null 2>&1; do sleep 0.2; done
+# Ready does not wait for the background backfill: its worker takes it over once replica-1's lease expires.
+until redis-cli -p "$port" get "$key:completed" | grep -q true; do sleep 0.2; done
 messages replica-2 | grep -E "waiting for|resuming"
 messages replica-2 | grep -E "progress" | tail -1
 messages replica-2 | grep -E "migration completed"

@@ -157,6 +157,9 @@ enum MigrationsBench {
                 server: server, batches: quick ? 20_000 : 100_000, interval: .milliseconds(quick ? 250 : 1000)
             ).run()
         }
+        await measure("p8", "operator control of a running migration") {
+            try await ControlBenchmark(server: server, timeToLive: .milliseconds(1500)).run()
+        }
         await measure("memory", "peak RSS of status") {
             if !options.runs("p2") { try await seedStatusKeys(server, count: statusCount) }
             return try await MemoryBenchmark(
