@@ -46,7 +46,8 @@ extension MigrationsController {
         while ContinuousClock.now < end, !Task.isCancelled, !Task.isShuttingDownGracefully {
             var chunk = ""
             do {
-                for row in try await runner.status(context: app).map(MigrationStatusRow.init) where sent[row.name] != row {
+                for row in try await runner.status(context: app).map(MigrationStatusRow.init)
+                where sent[row.name] != row {
                     sequence += 1
                     chunk += try event("status", id: sequence, MigrationJSON.encode(row))
                     sent[row.name] = row

@@ -13,13 +13,20 @@ public import Migrations
 /// | method and path | body | answer |
 /// |---|---|---|
 /// | `GET /migrations` | | `[MigrationStatusRow]`, as `migrate status --json` prints |
-/// | `POST /migrations/run` | `{"name": "…", "dryRun": false}` | `MigrationResult` |
-/// | `POST /migrations/run-pending` | `{"dryRun": false}` | `[MigrationResult]` |
-/// | `POST /migrations/rollback` | `{"name": "…"}` | `MigrationResult` |
+/// | `POST /migrations/run` | `{"name": "…", "dryRun": false}` | 202 ``MigrationRunTicket`` with `Location`; waiting, `MigrationResult` |
+/// | `POST /migrations/run-pending` | `{"dryRun": false}` | 202 ``MigrationRunTicket``; waiting, `[MigrationResult]` |
+/// | `POST /migrations/rollback` | `{"name": "…"}` | 202 ``MigrationRunTicket``; waiting, `MigrationResult` |
+/// | `GET /migrations/runs/<id>` | | ``MigrationRunTicket`` |
+/// | `GET /migrations/events` | | Server-Sent Events: `status` (a `MigrationStatusRow`) whenever a row changes |
 /// | `GET /migrations/<name>` | | ``MigrationDetailsAnswer``: the status row and the last 50 attempts |
 /// | `POST /migrations/<name>/pause` | `{"reason": "…"}` or empty | ``ControlMigrationAnswer``; 202 while a holder stops |
 /// | `POST /migrations/<name>/resume` | empty | ``ControlMigrationAnswer``; 409 when it is not paused |
 /// | `POST /migrations/<name>/cancel` | `{"reason": "…"}` or empty | ``ControlMigrationAnswer``; 202 while a holder stops |
+///
+/// Runs execute in ``runs``, not in the request: they answer `202 Accepted` at once unless the request
+/// asks to wait (``RunWaitPreference``: `?wait=true`, `Prefer: wait=N`), and a client that hangs up does
+/// not cancel them. Add ``runs`` to the application's `ServiceGroup` so a graceful shutdown stops them at
+/// their checkpoints.
 ///
 /// Every route requires an identity from the authenticator (401 otherwise); its
 /// ``MigrationsIdentity/migrationsActor`` is recorded as `triggeredBy` (and as who paused or cancelled). A

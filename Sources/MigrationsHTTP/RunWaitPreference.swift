@@ -1,6 +1,6 @@
 import Foundation
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 
 /// How long a request that starts a run waits for it: `?wait=true` for as long as it takes, `Prefer:
 /// wait=N` (RFC 7240) for up to `N` seconds, otherwise not at all (`202 Accepted` with the run's ticket).
@@ -31,12 +31,15 @@ public enum RunWaitPreference: Sendable, Equatable {
             return
         }
         for preference in request.headers[values: Self.prefer].flatMap({ $0.split(separator: ",") }) {
-            let parts = preference.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: CharacterSet.whitespaces) }
+            let parts = preference.split(separator: "=", maxSplits: 1).map {
+                $0.trimmingCharacters(in: CharacterSet.whitespaces)
+            }
             guard parts.first?.lowercased() == "wait", parts.count == 2 else { continue }
             guard let seconds = Double(parts[1]), seconds >= 0, seconds <= 86_400 else {
                 throw MigrationsAPIError(
                     status: .badRequest, code: "bad-request",
-                    message: "'Prefer: wait=\(EchoedInput.capped(parts[1]))': wait takes a number of seconds, 0 to 86400")
+                    message:
+                        "'Prefer: wait=\(EchoedInput.capped(parts[1]))': wait takes a number of seconds, 0 to 86400")
             }
             self = .upTo(.milliseconds(Int64(seconds * 1000)))
             return

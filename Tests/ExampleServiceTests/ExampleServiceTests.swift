@@ -302,7 +302,8 @@ struct ExampleServiceTests {
         }
         let shown = rows.filter { $0.name == "2025-04-02-backfill-order-totals" }
         #expect(stream.standardOutput.contains("event: status"), "\(stream)")
-        #expect(shown.contains { $0.holder?.triggeredBy == "replica-1" && ($0.progress?.completed ?? 0) > 0 }, "\(shown)")
+        #expect(
+            shown.contains { $0.holder?.triggeredBy == "replica-1" && ($0.progress?.completed ?? 0) > 0 }, "\(shown)")
         #expect(shown.count >= 2, "the progress of the running backfill was sent once: \(shown.count)")
 
         first.signal(SIGTERM)
@@ -322,7 +323,8 @@ struct ExampleServiceTests {
         #expect(result.attempts == 2)
         #expect((result.resumedFrom?.completed ?? 0) >= 2_000, "replica-2 did not resume from the checkpoint")
         #expect(result.recordsProcessed == 20_000)
-        #expect(try await redis.command("EXISTS", "\(backfill):error").int == 0, "the shutdown was recorded as an error")
+        #expect(
+            try await redis.command("EXISTS", "\(backfill):error").int == 0, "the shutdown was recorded as an error")
         let database = try DatabaseQueue(path: "\(work)/data/example.sqlite")
         let unfilled = try await database.read {
             try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM orders WHERE total_cents IS NULL")

@@ -1,7 +1,7 @@
 import Foundation
-import MigrationsTestSupport
 import Migrations
 import MigrationsRedis
+import MigrationsTestSupport
 import RedisClient
 import RedisTestSupport
 import Testing

@@ -22,7 +22,8 @@ struct ControlEndpointTests {
                 #expect(answer.control?.reason == "replica lag")
             }
             try await client.execute(
-                uri: "/migrations/run?wait=true", method: .post, headers: authorized, body: json(#"{"name":"import-users"}"#)
+                uri: "/migrations/run?wait=true", method: .post, headers: authorized,
+                body: json(#"{"name":"import-users"}"#)
             ) { response in
                 #expect(response.status == .conflict)
                 let decoded = try decode(MigrationResult.self, response)
@@ -51,7 +52,8 @@ struct ControlEndpointTests {
                 #expect(decoded.error.code == "control-refused")
             }
             try await client.execute(
-                uri: "/migrations/run?wait=true", method: .post, headers: authorized, body: json(#"{"name":"import-users"}"#)
+                uri: "/migrations/run?wait=true", method: .post, headers: authorized,
+                body: json(#"{"name":"import-users"}"#)
             ) { response in
                 #expect(response.status == .ok)
                 let decoded = try decode(MigrationResult.self, response)

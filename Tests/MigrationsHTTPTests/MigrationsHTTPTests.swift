@@ -110,7 +110,8 @@ struct MigrationsHTTPTests {
         try await harness.withServer { client in
             for expected in [MigrationResult.Status.completed, .skipped] {
                 try await client.execute(
-                    uri: "/migrations/run?wait=true", method: .post, headers: authorized, body: json(#"{"name":"import-users"}"#)
+                    uri: "/migrations/run?wait=true", method: .post, headers: authorized,
+                    body: json(#"{"name":"import-users"}"#)
                 ) { response in
                     #expect(response.status == .ok)
                     let result = try decode(MigrationResult.self, response)
@@ -174,7 +175,8 @@ struct MigrationsHTTPTests {
                 #expect(body.error.message.contains("not valid"))
             }
             try await client.execute(
-                uri: "/migrations/rollback?wait=true", method: .post, headers: authorized, body: json(#"{"dryRun": true}"#)
+                uri: "/migrations/rollback?wait=true", method: .post, headers: authorized,
+                body: json(#"{"dryRun": true}"#)
             ) { response in
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("name"))
@@ -195,7 +197,8 @@ struct MigrationsHTTPTests {
         }
         try await harness.withServer { client in
             try await client.execute(
-                uri: "/migrations/run?wait=true", method: .post, headers: authorized, body: json(#"{"name":"import-users"}"#)
+                uri: "/migrations/run?wait=true", method: .post, headers: authorized,
+                body: json(#"{"name":"import-users"}"#)
             ) { response in
                 #expect(response.status == .conflict)
                 let body = try decode(MigrationsAPIError.Body.self, response)
@@ -214,17 +217,20 @@ struct MigrationsHTTPTests {
         try await harness.withServer { client in
             for name in ["import-users", "no-down"] {
                 try await client.execute(
-                    uri: "/migrations/run?wait=true", method: .post, headers: authorized, body: json(#"{"name":"\#(name)"}"#))
+                    uri: "/migrations/run?wait=true", method: .post, headers: authorized,
+                    body: json(#"{"name":"\#(name)"}"#))
             }
             try await client.execute(
-                uri: "/migrations/rollback?wait=true", method: .post, headers: authorized, body: json(#"{"name":"import-users"}"#)
+                uri: "/migrations/rollback?wait=true", method: .post, headers: authorized,
+                body: json(#"{"name":"import-users"}"#)
             ) { response in
                 #expect(response.status == .ok)
                 let result = try decode(MigrationResult.self, response)
                 #expect(result.status == .rolledBack)
             }
             try await client.execute(
-                uri: "/migrations/rollback?wait=true", method: .post, headers: authorized, body: json(#"{"name":"no-down"}"#)
+                uri: "/migrations/rollback?wait=true", method: .post, headers: authorized,
+                body: json(#"{"name":"no-down"}"#)
             ) { response in
                 #expect(response.status == .conflict)
                 let body = try decode(MigrationsAPIError.Body.self, response)

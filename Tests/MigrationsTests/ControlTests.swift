@@ -8,17 +8,19 @@ func slowBackfill(
     _ name: String, total: Int, processed: Shared<[Int]>, pause: Duration = .milliseconds(5),
     schedule: MigrationSchedule = .beforeServing
 ) -> ClosureMigration<TestApp> {
-    ClosureMigration<TestApp>(name: name, up: { context in
-        context.progress.setTotal(total)
-        try await context.iterate(from: nil as Int?) { (after: Int?) -> MigrationBatch<Int, Int>? in
-            let start = after ?? 0
-            guard start < total else { return nil }
-            return MigrationBatch(items: Array(start..<min(total, start + 10)), cursor: min(total, start + 10))
-        } process: { items in
-            try await Task.sleep(for: pause)
-            processed.update { $0.append(contentsOf: items) }
-        }
-    }, schedule: schedule)
+    ClosureMigration<TestApp>(
+        name: name,
+        up: { context in
+            context.progress.setTotal(total)
+            try await context.iterate(from: nil as Int?) { (after: Int?) -> MigrationBatch<Int, Int>? in
+                let start = after ?? 0
+                guard start < total else { return nil }
+                return MigrationBatch(items: Array(start..<min(total, start + 10)), cursor: min(total, start + 10))
+            } process: { items in
+                try await Task.sleep(for: pause)
+                processed.update { $0.append(contentsOf: items) }
+            }
+        }, schedule: schedule)
 }
 
 @Suite("Pausing, resuming and cancelling", .timeLimit(.minutes(1)))

@@ -1,11 +1,12 @@
 import Foundation
 import Logging
 import Migrations
-@testable import MigrationsLifecycle
 import MigrationsTestSupport
 import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Testing
+
+@testable import MigrationsLifecycle
 
 @Suite("Background migrations and the worker", .timeLimit(.minutes(1)))
 struct MigrationWorkerTests {
@@ -56,7 +57,8 @@ struct MigrationWorkerTests {
     @Test("the worker waits for the start-up migrations registered before, then runs the background ones in order")
     func workerKeepsTheOrder() async throws {
         let harness = try TestHarness([
-            counting("a"), counting("b", schedule: .inBackground), counting("c"), counting("d", schedule: .inBackground),
+            counting("a"), counting("b", schedule: .inBackground), counting("c"),
+            counting("d", schedule: .inBackground),
         ])
         try await running(worker(harness)) {
             try await waitUntil("the worker waits for a") {
@@ -78,7 +80,9 @@ struct MigrationWorkerTests {
         #expect(b.triggeredBy == "worker")
     }
 
-    @Test("a graceful shutdown mid-backfill writes the checkpoint, frees the lease, records nothing; another worker resumes")
+    @Test(
+        "a graceful shutdown mid-backfill writes the checkpoint, frees the lease, records nothing; another worker resumes"
+    )
     func shutdownLeavesItResumable() async throws {
         let processed = Shared<[Int]>([])
         let store = InMemoryStateStore()
@@ -134,7 +138,9 @@ struct MigrationWorkerTests {
         let other = LeaseHolder(host: "elsewhere", pid: 1, triggeredBy: "other replica")
         let held = try await holdLease("b", from: leases, as: other)
         try await running(worker(harness)) {
-            try await waitUntil("the worker tried and backed off") { logged(harness, "background migrations: running 'b'") }
+            try await waitUntil("the worker tried and backed off") {
+                logged(harness, "background migrations: running 'b'")
+            }
             #expect(harness.app.count("b.up") == 0)
             try await held.release()
             try await waitUntil("the worker ran it") { try await harness.store.state(of: "b").isCompleted }

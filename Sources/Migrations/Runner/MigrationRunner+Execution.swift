@@ -387,7 +387,8 @@ extension MigrationRunner {
         case .paused:
             logger.notice("migration paused: \(result.control?.summary ?? "")")
         case .interrupted:
-            logger.notice("migration interrupted: \(result.error ?? "stopped"); its checkpoint is kept for the next attempt")
+            logger.notice(
+                "migration interrupted: \(result.error ?? "stopped"); its checkpoint is kept for the next attempt")
         case .failed:
             logger.error(
                 "migration failed",
