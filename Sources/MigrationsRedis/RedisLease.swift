@@ -48,13 +48,15 @@ struct RedisLease: MigrationLease {
         }
     }
 
-    /// Stores the snapshot at `<prefix>:<name>:progress`, expiring after two TTLs.
+    /// Stores the snapshot at `<prefix>:<name>:progress`, expiring after two TTLs, while the lease is ours
+    /// (one script, so it can never land after the completion deleted the key).
     func publish(progress: ProgressSnapshot) async {
         guard let json = try? MigrationJSON.encode(progress) else { return }
-        _ = try? await provider.renewals.send(
-            [
-                "SET", provider.keys.progress(name), String(decoding: json, as: UTF8.self), "PX",
-                String(provider.timeToLiveMilliseconds * 2),
+        let keys = provider.keys
+        _ = try? await provider.renewals.evaluate(
+            RedisMigrationScripts.publishProgress, keys: [keys.lease(name), keys.progress(name)],
+            arguments: [
+                fence.token, String(decoding: json, as: UTF8.self), String(provider.timeToLiveMilliseconds * 2),
             ])
     }
 }

@@ -74,6 +74,16 @@ enum RedisMigrationScripts {
             return {1, redis.call('GET', KEYS[2])}
             """)
 
+    /// KEYS: lease, progress. ARGV: token, snapshot JSON, expiry in milliseconds. Stores the snapshot only
+    /// while the lease is ours, so a publish that arrives after the completion (which deletes the lease and
+    /// the progress together) cannot leave a stale snapshot behind. Returns 1 when stored.
+    static let publishProgress = RedisScript(
+        functions + """
+            if not owns(KEYS[1], ARGV[1]) then return 0 end
+            redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+            return 1
+            """)
+
     /// KEYS: control. ARGV: the exact value expected. Deletes it only if unchanged; returns 1 when deleted.
     static let clearControlIfUnchanged = RedisScript(
         """

@@ -127,6 +127,25 @@ struct RedisLeaseTests {
         #expect(try await first.app.count("shared") == 1)
     }
 
+    @Test("a progress publish that arrives after the release stores nothing")
+    func latePublishStoresNothing() async throws {
+        let harness = try await RedisHarness.start([], leaseTimeToLive: .seconds(30))
+        guard case .acquired(let lease, _) = try await harness.backend.leaseProvider.acquire(request("late")) else {
+            Issue.record("not acquired")
+            return
+        }
+        let snapshot = ProgressSnapshot(
+            completed: 4, total: 10, elapsedSeconds: 1, isFinished: false, startedAt: Date())
+        await lease.publish(progress: snapshot)
+        #expect(try await harness.server.command("EXISTS", "migration:late:progress").int == 1)
+        try await lease.release()
+        #expect(try await harness.server.command("EXISTS", "migration:late:progress").int == 0)
+        await lease.publish(progress: snapshot)
+        #expect(
+            try await harness.server.command("EXISTS", "migration:late:progress").int == 0,
+            "a publish after the release left a stale snapshot")
+    }
+
     @Test("progress is published to migration:<name>:progress and shown by status while running")
     func progressIsPublished() async throws {
         let migration = ClosureMigration<CountingApp>(name: "p") { context in
