@@ -77,13 +77,23 @@ final class FixturePackage: Sendable {
     // MARK: - Building and running
 
     /// Runs `swift build` on the package.
+    ///
+    /// A build whose `swift-build` itself crashed (the toolchain's backtracer says "Program crashed", as it
+    /// did once under a loaded CI machine with a signal 11 while linking the plugin's tool) is run again,
+    /// twice at most: that is SwiftPM failing, not the plugin. A compile error is never retried.
     func build() async throws -> ProcessOutput {
-        try await ChildProcess.run(
-            try SwiftDriver.locate(),
-            ["build", "--scratch-path", scratchPath.path(percentEncoded: false)],
-            directory: directory.path(percentEncoded: false),
-            timeout: .seconds(900)
-        )
+        var attempt = 0
+        while true {
+            let output = try await ChildProcess.run(
+                try SwiftDriver.locate(),
+                ["build", "--scratch-path", scratchPath.path(percentEncoded: false)],
+                directory: directory.path(percentEncoded: false),
+                timeout: .seconds(900)
+            )
+            attempt += 1
+            let toolchainCrashed = output.status != 0 && output.standardError.contains("*** Program crashed")
+            guard toolchainCrashed, attempt < 3 else { return output }
+        }
     }
 
     /// Builds the package, failing the test with the build's output if it fails.
