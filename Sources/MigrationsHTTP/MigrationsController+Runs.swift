@@ -19,12 +19,27 @@ extension MigrationsController {
         return try JSONResponse.make(ticket)
     }
 
-    /// Refuses, with 409, a run of a migration this process is running already.
-    func refuseIfRunningHere(_ name: String) throws {
-        guard runner.runningMigrations.contains(name) else { return }
-        throw MigrationError(
-            .alreadyRunning, "migration '\(name)' is already running in this process; wait for it to finish",
-            migration: name)
+    /// Starts one migration's run or rollback (`step`) as the request's wait preference says: an unknown
+    /// name answers 404 and a migration this process runs already 409, before anything starts.
+    func startRun(
+        of name: String,
+        kind: String,
+        dryRun: Bool?,
+        _ request: Request,
+        _ context: Context,
+        step: @escaping @Sendable (MigrationRunner<App>, App, MigrationRunOptions) async throws -> MigrationResult
+    ) async throws -> Response {
+        let wait = try RunWaitPreference(request)
+        return try await answering(context) {
+            _ = try runner.registry.require(name)
+            if runner.runningMigrations.contains(name) { throw MigrationError.alreadyRunningHere(name) }
+            let options = options(context, dryRun: dryRun)
+            let app = try await makeAppContext()
+            let runner = self.runner
+            return try await startRun(
+                request, kind: kind, name: name, options: options, wait: wait, answersOneResult: true
+            ) { [try await step(runner, app, options)] }
+        }
     }
 
     /// Starts `work` in ``runs`` and answers as `wait` says: `202 Accepted` with the ticket and a
@@ -100,8 +115,9 @@ extension MigrationsController {
         return components.joined(separator: "/") + "/runs/" + id
     }
 
+    /// `10`, `0.200`: whole seconds bare, others to the millisecond.
     private static func seconds(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)" : String(format: "%.3f", Double(milliseconds) / 1000)
+        let seconds = duration.timeInterval
+        return seconds == seconds.rounded() ? "\(Int(seconds))" : String(format: "%.3f", seconds)
     }
 }

@@ -122,19 +122,8 @@ where Context.Identity: MigrationsIdentity {
 
     @Sendable func run(_ request: Request, context: Context) async throws -> Response {
         let body = try await Self.decode(RunMigrationRequest.self, request, context)
-        let wait = try RunWaitPreference(request)
-        return try await answering(context) {
-            _ = try runner.registry.require(body.name)
-            try refuseIfRunningHere(body.name)
-            let options = options(context, dryRun: body.dryRun)
-            let app = try await makeAppContext()
-            let runner = self.runner
-            return try await startRun(
-                request, kind: "run", name: body.name, options: options, wait: wait, answersOneResult: true
-            ) {
-                let result = try await runner.run(body.name, context: app, options: options)
-                return [result]
-            }
+        return try await startRun(of: body.name, kind: "run", dryRun: body.dryRun, request, context) {
+            try await $0.run(body.name, context: $1, options: $2)
         }
     }
 
@@ -157,19 +146,8 @@ where Context.Identity: MigrationsIdentity {
 
     @Sendable func rollback(_ request: Request, context: Context) async throws -> Response {
         let body = try await Self.decode(RollbackMigrationRequest.self, request, context)
-        let wait = try RunWaitPreference(request)
-        return try await answering(context) {
-            _ = try runner.registry.require(body.name)
-            try refuseIfRunningHere(body.name)
-            let options = options(context, dryRun: body.dryRun)
-            let app = try await makeAppContext()
-            let runner = self.runner
-            return try await startRun(
-                request, kind: "rollback", name: body.name, options: options, wait: wait, answersOneResult: true
-            ) {
-                let result = try await runner.rollback(body.name, context: app, options: options)
-                return [result]
-            }
+        return try await startRun(of: body.name, kind: "rollback", dryRun: body.dryRun, request, context) {
+            try await $0.rollback(body.name, context: $1, options: $2)
         }
     }
 
@@ -239,7 +217,7 @@ where Context.Identity: MigrationsIdentity {
     }
 
     /// A shutdown stops a run started here at its checkpoint, recording nothing, like the background worker.
-    private func options(_ context: Context, dryRun: Bool?) -> MigrationRunOptions {
+    func options(_ context: Context, dryRun: Bool?) -> MigrationRunOptions {
         MigrationRunOptions(
             dryRun: dryRun ?? false,
             triggeredBy: context.identity?.migrationsActor,

@@ -54,7 +54,7 @@ enum BackgroundTurn: Equatable, Sendable {
                 return .wait(
                     name, reason: "it was \(control.summary); run it (`migrate run '\(name)'`) or reset it")
             }
-            let retryAt = failure.finishedAt.addingTimeInterval(Self.seconds(retryFailuresAfter))
+            let retryAt = failure.finishedAt.addingTimeInterval(retryFailuresAfter.timeInterval)
             if retryAt > now {
                 return .wait(
                     name,
@@ -63,10 +63,5 @@ enum BackgroundTurn: Equatable, Sendable {
             }
         }
         return .run(name)
-    }
-
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        let (seconds, attoseconds) = duration.components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }

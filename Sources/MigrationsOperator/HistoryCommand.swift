@@ -41,12 +41,6 @@ struct HistoryCommand: AsyncParsableCommand {
             try await RedisStateStore(connection: inspector.connection, keys: inspector.keys)
                 .history(of: name, limit: limit)
         }
-        if json {
-            try JSONOutput.write(history)
-        } else if history.isEmpty {
-            StandardStreams.writeOutputLine("No recorded attempts of '\(name)'.")
-        } else {
-            StandardStreams.writeOutput(MigrationHistoryTable.render(history, style: .forStandardOutput()))
-        }
+        try MigrationHistoryTable.write(history, of: name, json: json)
     }
 }

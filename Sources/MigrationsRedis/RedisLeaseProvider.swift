@@ -169,9 +169,9 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
                     let left = end - ContinuousClock.now
                     guard left > .zero else { break }
                     let slice = min(left, Self.waitSlice)
-                    let seconds = Double(slice.components.seconds) + Double(slice.components.attoseconds) / 1e18
                     let woken = try await connection.send(
-                        ["BLPOP", list, String(format: "%.3f", max(0.01, seconds))], timeout: slice + .seconds(2))
+                        ["BLPOP", list, String(format: "%.3f", max(0.01, slice.timeInterval))],
+                        timeout: slice + .seconds(2))
                     if woken != .null { break }
                 }
             }

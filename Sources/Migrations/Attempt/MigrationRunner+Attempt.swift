@@ -244,7 +244,7 @@ extension MigrationRunner {
 
     /// `3.7 s`, `0.25 s`.
     static func seconds(_ duration: Duration) -> String {
-        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let value = duration.timeInterval
         if value >= 10 { return "\(Int(value.rounded())) s" }
         return String(format: value >= 1 ? "%.1f s" : "%.2f s", value)
     }

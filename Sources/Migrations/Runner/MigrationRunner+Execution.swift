@@ -329,13 +329,7 @@ extension MigrationRunner {
             running[name] = RunningMigration(progress: progress)
             return true
         }
-        guard claimed else {
-            throw MigrationError(
-                .alreadyRunning,
-                "migration '\(name)' is already running in this process; wait for it to finish",
-                migration: name
-            )
-        }
+        guard claimed else { throw MigrationError.alreadyRunningHere(name) }
     }
 
     private func unclaim(_ name: String) {
@@ -451,5 +445,17 @@ struct RunRecord {
             result.status = .paused
         }
         return result
+    }
+}
+
+extension MigrationError {
+    /// The refusal of a run of a migration this process is running already; front ends that check before
+    /// starting a run (the HTTP endpoints) answer the same.
+    ///
+    /// - Parameter name: The migration.
+    package static func alreadyRunningHere(_ name: String) -> MigrationError {
+        MigrationError(
+            .alreadyRunning, "migration '\(name)' is already running in this process; wait for it to finish",
+            migration: name)
     }
 }

@@ -48,12 +48,6 @@ public struct MigrateHistoryCommand<App: MigrateApplication>: AsyncParsableComma
         let session = try await MigrateSession<App>.start(store, requiring: name)
         defer { session.close() }
         let history = try await session.runner.stateStore.history(of: name, limit: limit)
-        if json {
-            try JSONOutput.write(history)
-        } else if history.isEmpty {
-            StandardStreams.writeOutputLine("No recorded attempts of '\(name)'.")
-        } else {
-            StandardStreams.writeOutput(MigrationHistoryTable.render(history, style: .forStandardOutput()))
-        }
+        try MigrationHistoryTable.write(history, of: name, json: json)
     }
 }

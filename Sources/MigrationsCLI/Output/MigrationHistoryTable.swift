@@ -9,6 +9,23 @@ import Migrations
 /// 2026-12-01T23:46:47Z  paused        1.02s  replica-1    38000                e7995bf8  paused by ops …
 /// ```
 package enum MigrationHistoryTable {
+    /// Prints one migration's history, as `history` and `migrate history` do: the JSON array, the table,
+    /// or a line saying there is none.
+    ///
+    /// - Parameters:
+    ///   - history: The attempts, newest first.
+    ///   - name: The migration.
+    ///   - json: Whether to print JSON.
+    package static func write(_ history: [MigrationResult], of name: String, json: Bool) throws {
+        if json {
+            try JSONOutput.write(history)
+        } else if history.isEmpty {
+            StandardStreams.writeOutputLine("No recorded attempts of '\(name)'.")
+        } else {
+            StandardStreams.writeOutput(render(history, style: .forStandardOutput()))
+        }
+    }
+
     /// Renders results, newest first as given.
     ///
     /// - Parameters:
