@@ -7,27 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-dependencies.sh || echo "could not install hiredis/redis; trying with what is here" >&2
-swift build --product example-service >&2
-swift build --product migrations >&2
-bin=$(swift build --show-bin-path)
-
-work=$(mktemp -d -t migrations-pause.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$((20000 + RANDOM % 40000))
-redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" --daemonize no --logfile "$work/redis.log" &
-pids+=($!)
-for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-export REDIS_URL="redis://127.0.0.1:$port" EXAMPLE_DATA_DIR="$work/data" EXAMPLE_IMPORT_PAUSE_MS=0
-export EXAMPLE_BACKFILL_PAUSE_MS="${EXAMPLE_BACKFILL_PAUSE_MS:-20}"
-key=migration:2025-04-02-backfill-order-totals
+demo_name=pause
+# shellcheck source=scripts/backfill-demo-setup.sh
+source scripts/backfill-demo-setup.sh
 # The backfill's log lines, without their timestamp and metadata: `<replica> <level>: <message>`.
 messages() {
     grep -E "migration.name=2025-04-02-backfill-order-totals|background migrations" "$work/$1.log" \
