@@ -3,11 +3,13 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 import Logging
+import Metrics
 import Migrations
 import MigrationsCLI
 import MigrationsHTTP
 import MigrationsLifecycle
 import MigrationsRedis
+import Prometheus
 import ServiceLifecycle
 
 /// `example-service serve`: runs the pending migrations that must complete before serving at start-up,
@@ -34,6 +36,7 @@ struct Serve: AsyncParsableCommand {
             EXAMPLES:
               MIGRATIONS_API_TOKEN=secret example-service serve --port 8080
               REDIS_URL=redis://127.0.0.1:6379 example-service serve --replica-name web-1
+              example-service serve --metrics    # and: curl http://127.0.0.1:8080/metrics
             """
     )
 
@@ -57,8 +60,17 @@ struct Serve: AsyncParsableCommand {
         help: "The name of this replica, recorded as triggeredBy. (default: --triggered-by, else startup@<host>:<pid>)")
     var replicaName: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Export the migrations' and the HTTP server's metrics in the Prometheus text format on GET /metrics "
+                + "(no authentication: expose it only where the scraper runs)."))
+    var metrics = false
+
     func run() async throws {
         let logger = Self.makeLogger(level: store.logLevel)
+        // Bootstrapped before the runner's configuration is made, which picks the global factory up.
+        let registry = metrics ? PrometheusCollectorRegistry() : nil
+        if let registry { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry)) }
         let dataDirectory = dataDirectory ?? ProcessInfo.processInfo.environment["EXAMPLE_DATA_DIR"] ?? "example-data"
         let services = try ExampleServices.open(
             databasePath: "\(dataDirectory)/example.sqlite", uploadsDirectory: "\(dataDirectory)/uploads")
@@ -76,7 +88,9 @@ struct Serve: AsyncParsableCommand {
         let readiness = Readiness()
         let runs = MigrationHTTPRuns()
         let app = Application(
-            router: Self.router(runner: runner, services: services, readiness: readiness, runs: runs, logger: logger),
+            router: Self.router(
+                runner: runner, services: services, readiness: readiness, runs: runs, metrics: registry,
+                logger: logger),
             configuration: .init(address: .hostname(host, port: port), serverName: "example-service"),
             onServerRunning: { channel in
                 logger.info(
@@ -110,17 +124,26 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// `/health/live` (up as soon as the process listens), `/health/ready` and `/health` (200 once the
-    /// start-up migrations finished, 503 before), and `/migrations` behind a bearer token from
-    /// `MIGRATIONS_API_TOKEN`.
+    /// start-up migrations finished, 503 before), `/migrations` behind a bearer token from
+    /// `MIGRATIONS_API_TOKEN`, and with `metrics`, `/metrics` in the Prometheus text format.
     static func router(
         runner: MigrationRunner<ExampleServices>,
         services: ExampleServices,
         readiness: Readiness,
         runs: MigrationHTTPRuns,
+        metrics: PrometheusCollectorRegistry?,
         logger: Logger
     ) -> Router<BasicAuthRequestContext<MigrationsCaller>> {
         typealias Context = BasicAuthRequestContext<MigrationsCaller>
         let router = Router(context: Context.self)
+        if let metrics {
+            router.add(middleware: MetricsMiddleware())
+            router.get("metrics") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: metrics.emitToString())))
+            }
+        }
         router.get("health/live") { _, _ in "live" }
         let ready: @Sendable (Request, Context) async throws -> Response = { _, _ in
             guard readiness.isReady else {

@@ -1,5 +1,5 @@
 import Foundation
-public import Migrations
+import Migrations
 public import ServiceLifecycle
 import Synchronization
 

@@ -1,6 +1,6 @@
 import Foundation
-public import Hummingbird
-public import HummingbirdAuth
+import Hummingbird
+import HummingbirdAuth
 import Migrations
 
 extension MigrationsController {

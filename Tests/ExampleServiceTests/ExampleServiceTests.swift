@@ -73,6 +73,64 @@ struct ExampleServiceTests {
         return path
     }
 
+    @Test("serve --metrics exports every migration's attempts and leases on GET /metrics; without it there is none")
+    func metricsEndpoint() async throws {
+        let work = try workDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let environment = [
+            "EXAMPLE_DATA_DIR": "\(work)/data", "TENANT_ACME_PLAN": "enterprise", "TENANT_GLOBEX_PLAN": "starter",
+            "EXAMPLE_BACKFILL_PAUSE_MS": "0",
+        ]
+        let port = try freePort()
+        let replica = try ChildProcess.launch(
+            "example-service", ["serve", "--port", "\(port)", "--metrics", "--state-dir", "\(work)/state"],
+            environment: serviceEnvironment(environment), directory: work)
+        try await waitUntilHealthy(port, replica)
+        let backfill = Self.migrations.last!
+        var scrape = ""
+        try await waitUntil("the backfill's completion is in the scrape", limit: .seconds(120)) {
+            scrape = await body(port, "/metrics") ?? ""
+            return Self.sample(scrape, "migrations_attempts_total", backfill, "outcome=\"completed\"") == 1
+        }
+        for name in Self.migrations {
+            #expect(Self.sample(scrape, "migrations_attempts_total", name, "outcome=\"completed\"") == 1, "\(name)")
+            #expect(Self.sample(scrape, "migrations_lease_acquisitions_total", name) == 1, "\(name)")
+            #expect(Self.sample(scrape, "migrations_running", name) == 0, "\(name)")
+        }
+        #expect(Self.sample(scrape, "migrations_items_processed", backfill) == 20_000, "\(scrape)")
+        #expect(scrape.contains("# TYPE migrations_attempt_duration_seconds histogram"))
+        #expect(scrape.contains("hb_requests"), "the HTTP server's own metrics are there too")
+        replica.signal(SIGTERM)
+        #expect(try await replica.wait().status == 0)
+
+        let plain = try ChildProcess.launch(
+            "example-service", ["serve", "--port", "\(port)", "--state-dir", "\(work)/state"],
+            environment: serviceEnvironment(environment), directory: work)
+        try await waitUntilHealthy(port, plain)
+        #expect(await get(port, "/metrics") == 404)
+        plain.signal(SIGTERM)
+        #expect(try await plain.wait().status == 0)
+    }
+
+    /// The value of the sample of `metric` whose labels hold `migration="<name>"` and every one of `labels`.
+    private static func sample(_ scrape: String, _ metric: String, _ name: String, _ labels: String...) -> Double? {
+        for line in scrape.split(separator: "\n") where line.hasPrefix(metric + "{") {
+            let text = String(line)
+            guard text.contains("migration=\"\(name)\""), labels.allSatisfy(text.contains) else { continue }
+            return text.split(separator: " ").last.flatMap { Double($0) }
+        }
+        return nil
+    }
+
+    private func body(_ port: Int, _ path: String) async -> String? {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.timeoutInterval = 2
+        guard let (data, response) = try? await URLSession.shared.data(for: request),
+            (response as? HTTPURLResponse)?.statusCode == 200
+        else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     @Test("three replicas started at once run each migration exactly once, then all serve")
     func threeReplicasRunEachMigrationOnce() async throws {
         let redis = try await RedisServer.start()

@@ -1,9 +1,11 @@
+import CoreMetrics
 import Foundation
 import InMemoryLogging
 import Logging
 import Migrations
 import MigrationsTestSupport
 import Synchronization
+import Tracing
 
 /// The application context of the tests: counts every step it is asked to run.
 final class TestApp: Sendable {
@@ -54,7 +56,9 @@ struct TestHarness {
         progressInterval: Duration = .seconds(5),
         checkpointInterval: Duration = .seconds(1),
         controlPollInterval: Duration = .seconds(1),
-        clock: any Clock<Duration> = ContinuousClock()
+        clock: any Clock<Duration> = ContinuousClock(),
+        metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
+        tracer: any Tracer = NoOpTracer()
     ) throws {
         self.store = store
         let handler = logs
@@ -65,7 +69,8 @@ struct TestHarness {
             logger: logger,
             configuration: .init(
                 triggeredBy: "tests", progressInterval: progressInterval, checkpointInterval: checkpointInterval,
-                controlPollInterval: controlPollInterval, clock: clock)
+                controlPollInterval: controlPollInterval, clock: clock, metricsFactory: metricsFactory,
+                tracer: tracer)
         )
     }
 }

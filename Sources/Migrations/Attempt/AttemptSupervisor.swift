@@ -21,6 +21,7 @@ struct AttemptSupervisor {
     private let interruption: AttemptInterruption
     private let logger: Logger
     private let control: ControlPoll?
+    private let instruments: AttemptInstruments
 
     private var nextProgress: Duration
     private var nextRenewal: Duration?
@@ -43,6 +44,7 @@ struct AttemptSupervisor {
     ///   - interruption: What the supervisor raises at the timeout or when the lease is lost.
     ///   - logger: The migration's logger.
     ///   - control: How to poll for an operator's request when the lease does not deliver it with renewals.
+    ///   - instruments: Where renewal failures and progress are counted.
     init(
         clock: RunnerClock,
         progress: MigrationProgress,
@@ -51,7 +53,8 @@ struct AttemptSupervisor {
         lease: KeptLease?,
         interruption: AttemptInterruption,
         logger: Logger,
-        control: ControlPoll?
+        control: ControlPoll?,
+        instruments: AttemptInstruments
     ) {
         let now = clock.now
         self.clock = clock
@@ -60,6 +63,7 @@ struct AttemptSupervisor {
         self.timeout = timeout
         self.timeoutDeadline = timeout.map { now + $0 }
         self.lease = lease
+        self.instruments = instruments
         self.interruption = interruption
         self.logger = logger
         self.nextProgress = now + progressInterval
@@ -126,6 +130,7 @@ struct AttemptSupervisor {
                 lose(lease, "it could not be renewed before it expired (\(error))")
                 return false
             }
+            instruments.renewalFailed()
             if !Task.isCancelled {
                 logger.warning("could not renew the lease; retrying", metadata: ["error": "\(error)"])
             }
@@ -190,6 +195,7 @@ struct AttemptSupervisor {
     /// Logs the progress when it moved, and publishes it where the lease can while it is held.
     private mutating func reportProgress() async {
         let snapshot = progress.snapshot()
+        instruments.progressed(snapshot)
         if snapshot.completed != lastLoggedCount {
             logger.info("progress \(snapshot.summary)")
             lastLoggedCount = snapshot.completed

@@ -11,6 +11,7 @@ final class KeptLease: Sendable {
     let lease: any MigrationLease
     /// When the successful acquisition attempt started, on the runner's clock: renewals count from here.
     let acquiredAt: Duration
+    private let onLoss: @Sendable () -> Void
 
     private struct State {
         var deadline: Duration?
@@ -22,9 +23,11 @@ final class KeptLease: Sendable {
     /// - Parameters:
     ///   - lease: The held lease.
     ///   - acquiredAt: When the successful acquisition attempt started, on the runner's clock.
-    init(_ lease: any MigrationLease, acquiredAt: Duration) {
+    ///   - onLoss: Called once, when the lease is first marked lost.
+    init(_ lease: any MigrationLease, acquiredAt: Duration, onLoss: @escaping @Sendable () -> Void = {}) {
         self.lease = lease
         self.acquiredAt = acquiredAt
+        self.onLoss = onLoss
         self.state = Mutex(State(deadline: lease.timeToLive.map { acquiredAt + Self.margin($0) }))
     }
 
@@ -53,7 +56,11 @@ final class KeptLease: Sendable {
 
     /// Marks the lease lost; it is never held again.
     func markLost() {
-        state.withLock { $0.lost = true }
+        let first = state.withLock { state in
+            defer { state.lost = true }
+            return !state.lost
+        }
+        if first { onLoss() }
     }
 
     private static func margin(_ timeToLive: Duration) -> Duration {

@@ -127,13 +127,14 @@ extension MigrationRunner {
         progress: MigrationProgress,
         logger: Logger,
         control: AttemptSupervisor.ControlPoll? = nil,
+        instruments: AttemptInstruments,
         _ body: @escaping @Sendable (AttemptScope) async -> Value
     ) async -> Value {
         let interruption = AttemptInterruption()
         let scope = AttemptScope(interruption: interruption, lease: lease, clock: clock)
         let supervisor = AttemptSupervisor(
             clock: clock, progress: progress, progressInterval: configuration.progressInterval, timeout: timeout,
-            lease: lease, interruption: interruption, logger: logger, control: control)
+            lease: lease, interruption: interruption, logger: logger, control: control, instruments: instruments)
         // Unstructured on purpose: the attempt must outlive the caller's cancellation (see above). It is
         // awaited on every path, so it never outlives this call.
         let attempt = Task {
@@ -144,6 +145,7 @@ extension MigrationRunner {
                 }
                 let value = await body(scope)
                 group.cancelAll()
+                instruments.progressed(progress.snapshot())
                 return value
             }
         }
@@ -172,7 +174,9 @@ extension MigrationRunner {
         if scope.interruption.reason == .cancelled { return nil }
         var warnings: [String] = []
         if direction == .up {
-            let phase = await scope.interruptibly { try await migration.validate(context) }
+            let phase = await scope.interruptibly { [self] in
+                try await withSpan(MigrationSpans.validate) { _ in try await migration.validate(context) }
+            }
             if let failure = Self.interrupted(phase, what: "validate", warnings: warnings) { return failure }
             switch phase.result {
             case .success(let validation)?:
@@ -196,10 +200,10 @@ extension MigrationRunner {
         context.logger.info(direction == .up ? "migration started" : "rollback started")
         let phase = await withTaskGroup(of: Void.self) { group in
             if let checkpoints { group.addTask { await checkpoints.run() } }
-            let phase = await scope.interruptibly {
+            let phase = await scope.interruptibly { [self] in
                 switch direction {
-                case .up: try await migration.up(context)
-                case .down: try await migration.down(context)
+                case .up: try await withSpan(MigrationSpans.up) { _ in try await migration.up(context) }
+                case .down: try await withSpan(MigrationSpans.down) { _ in try await migration.down(context) }
                 }
             }
             group.cancelAll()

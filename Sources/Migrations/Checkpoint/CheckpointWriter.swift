@@ -18,6 +18,7 @@ struct CheckpointWriter: Sendable {
     let interval: Duration
     let interruption: AttemptInterruption
     let logger: Logger
+    let instruments: AttemptInstruments
 
     /// Writes the latest unwritten save every interval until the task is cancelled, while the lease's
     /// local deadline holds.
@@ -47,6 +48,7 @@ struct CheckpointWriter: Sendable {
         do {
             try await store.saveCheckpoint(checkpoint, of: name, fence: lease.lease.fence)
             recorder.written(pending)
+            instruments.checkpointWritten()
         } catch let error as MigrationError where error.code == .leaseLost {
             lease.markLost()
             let reason = error.message.hasPrefix("lease lost: ") ? String(error.message.dropFirst(12)) : error.message

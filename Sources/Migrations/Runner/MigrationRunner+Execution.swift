@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Tracing
 
 /// Which step of a migration a run executes.
 enum MigrationDirection: Sendable {
@@ -10,6 +11,7 @@ enum MigrationDirection: Sendable {
 extension MigrationRunner {
     // MARK: - One run
 
+    /// Runs one attempt in a ``MigrationSpans/run`` span and counts its outcome (``MigrationMetrics``).
     func execute(
         _ migration: any Migration<Context>,
         direction: MigrationDirection,
@@ -17,12 +19,41 @@ extension MigrationRunner {
         options: MigrationRunOptions,
         known: StoredMigrationState?
     ) async throws -> MigrationResult {
+        let runId = MigrationRunID.random()
+        let instruments = AttemptInstruments(factory: configuration.metricsFactory, name: migration.name)
+        return try await withSpan(MigrationSpans.run) { span in
+            span.attributes["migration.name"] = migration.name
+            span.attributes["migration.run_id"] = runId
+            span.attributes["migration.direction"] = direction == .up ? "up" : "down"
+            if options.dryRun { span.attributes["migration.dry_run"] = true }
+            let result = try await attempt(
+                migration, direction: direction, app: app, options: options, known: known, runId: runId,
+                instruments: instruments)
+            instruments.ended(result)
+            span.attributes["migration.outcome"] = AttemptInstruments.outcome(of: result)
+            if let token = result.fencingToken {
+                span.attributes["migration.fencing_token"] = Int64(truncatingIfNeeded: token)
+            }
+            if let records = result.recordsProcessed { span.attributes["migration.records_processed"] = records }
+            if result.isFailure { span.setStatus(SpanStatus(code: .error, message: result.error)) }
+            return result
+        }
+    }
+
+    private func attempt(
+        _ migration: any Migration<Context>,
+        direction: MigrationDirection,
+        app: Context,
+        options: MigrationRunOptions,
+        known: StoredMigrationState?,
+        runId: String,
+        instruments: AttemptInstruments
+    ) async throws -> MigrationResult {
         let name = migration.name
         let progress = MigrationProgress()
         try claim(name, progress: progress)
         defer { unclaim(name) }
 
-        let runId = MigrationRunID.random()
         let triggeredBy = options.triggeredBy ?? configuration.triggeredBy
         let logger = makeLogger(migration, options: options, runId: runId)
         let resumable = direction == .up && migration.stateHooks == nil
@@ -33,7 +64,7 @@ extension MigrationRunner {
             let run = RunRecord(
                 name: name, startedAt: Date(), triggeredBy: triggeredBy, host: configuration.host, runId: runId)
             let outcome: (StepOutcome?, MigrationCheckpoint?) = try await superviseAttempt(
-                lease: nil, timeout: options.timeout, progress: progress, logger: logger
+                lease: nil, timeout: options.timeout, progress: progress, logger: logger, instruments: instruments
             ) { [self] scope -> Result<(StepOutcome?, MigrationCheckpoint?), any Error> in
                 do {
                     let checkpoint = resumable ? try await stateStore.state(of: name).checkpoint : nil
@@ -59,22 +90,27 @@ extension MigrationRunner {
         let holder = LeaseHolder(
             host: configuration.host.host, pid: configuration.host.pid, triggeredBy: triggeredBy, runId: runId)
         let request = LeaseRequest(name: name, holder: holder, skipIfCompleted: skipIfCompleted)
-        let (acquisition, acquiredAt) = try await acquire(request, options, logger)
+        let (acquisition, acquiredAt, waited) = try await acquire(request, options, logger, instruments)
         // The attempt starts now that the lease is ours, not when waiting for it began.
         let run = RunRecord(
             name: name, startedAt: Date(), triggeredBy: triggeredBy, host: configuration.host, runId: runId)
         guard case .acquired(let lease, let completionChecked) = acquisition else {
             return run.skipped()
         }
+        instruments.running(true)
+        defer { instruments.running(false) }
 
-        let kept = KeptLease(lease, acquiredAt: acquiredAt)
+        let kept = KeptLease(lease, acquiredAt: acquiredAt, onLoss: instruments.leaseLost)
         let fencingToken = lease.fence.fencingToken
+        // From here on every line the attempt logs carries the fencing token, as the step's logger does.
+        let leaseLogger = Self.logger(logger, fencingToken: fencingToken)
         let store = self.stateStore
         let controlPoll = AttemptSupervisor.ControlPoll(interval: configuration.controlPollInterval) {
             try await store.control(of: name)
         }
         let attempt: Result<MigrationResult, any Error> = await superviseAttempt(
-            lease: kept, timeout: options.timeout, progress: progress, logger: logger, control: controlPoll
+            lease: kept, timeout: options.timeout, progress: progress, logger: leaseLogger, control: controlPoll,
+            instruments: instruments
         ) { [self] scope in
             do {
                 let state: StoredMigrationState
@@ -99,6 +135,7 @@ extension MigrationRunner {
                     try await lease.release()
                     return .success(run.skipped())
                 }
+                if waited { instruments.tookOver() }
                 if direction == .down && !completed {
                     throw MigrationError(
                         .notCompleted,
@@ -108,7 +145,7 @@ extension MigrationRunner {
                 }
                 if direction == .up, hooks == nil, let control = state.control {
                     // Asked before this attempt started: pause without running, or record the cancellation.
-                    logger.notice("not starting: \(control.summary)")
+                    leaseLogger.notice("not starting: \(control.summary)")
                     var outcome =
                         control.action == .pause
                         ? StepOutcome.succeeded(warnings: [])
@@ -118,19 +155,19 @@ extension MigrationRunner {
                         outcome, dryRun: false, attempts: state.attemptsSoFar + (control.action == .pause ? 0 : 1),
                         fencingToken: fencingToken, progress: progress, resumedFrom: nil)
                     result = await record(result, hooks: nil, context: context, fence: lease.fence, lease: lease)
-                    log(result, logger: logger)
+                    log(result, logger: leaseLogger)
                     return .success(result)
                 }
                 if let checkpoint {
                     progress.resume(from: checkpoint)
-                    logger.notice("resuming from the checkpoint: \(checkpoint.summary)")
+                    leaseLogger.notice("resuming from the checkpoint: \(checkpoint.summary)")
                 }
                 let writer = recorder.map { recorder in
                     CheckpointWriter(
                         name: name, recorder: recorder, store: stateStore, lease: kept, host: configuration.host,
                         runId: runId, attempt: state.attemptsSoFar + 1, clock: clock,
                         interval: configuration.checkpointInterval,
-                        interruption: scope.interruption, logger: logger)
+                        interruption: scope.interruption, logger: leaseLogger, instruments: instruments)
                 }
                 guard
                     let outcome = await performWork(
@@ -146,7 +183,7 @@ extension MigrationRunner {
                     result.failure = nil
                 }
                 result = await record(result, hooks: hooks, context: context, fence: lease.fence, lease: lease)
-                log(result, logger: logger)
+                log(result, logger: leaseLogger)
                 return .success(result)
             } catch {
                 try? await lease.release()
@@ -187,20 +224,29 @@ extension MigrationRunner {
     /// at most for the bundled providers) with ``MigrationError/Code-swift.struct/cancelled``, having
     /// released and recorded nothing.
     ///
-    /// - Returns: The acquisition and the instant its successful attempt started, from which the lease's
-    ///   local expiry is computed (not the start of any waiting before it).
+    /// - Returns: The acquisition; the instant its successful attempt started, from which the lease's
+    ///   local expiry is computed (not the start of any waiting before it); and whether it waited for
+    ///   another holder first.
     private func acquire(
         _ request: LeaseRequest,
         _ options: MigrationRunOptions,
-        _ logger: Logger
-    ) async throws -> (LeaseAcquisition, Duration) {
+        _ logger: Logger,
+        _ instruments: AttemptInstruments
+    ) async throws -> (LeaseAcquisition, Duration, waited: Bool) {
         let name = request.name
         let waitStart = clock.now
         let limit = options.whenHeldElsewhere.waitLimit
         let deadline = limit.map { waitStart + $0 }
         var wait: LeaseWait?
+        var waitSpan: (any Span)?
         var advised = false
-        defer { if wait != nil { setWaiting(name, nil) } }
+        defer {
+            if wait != nil {
+                setWaiting(name, nil)
+                instruments.waited(clock.now - waitStart)
+                waitSpan?.end()
+            }
+        }
         while true {
             if Task.isCancelled { throw Self.cancelledWhileWaiting(name, wait) }
             let acquisition: LeaseAcquisition
@@ -214,7 +260,10 @@ extension MigrationRunner {
                 throw MigrationError(
                     .lease, "could not take the lease of migration '\(name)'", migration: name, cause: error)
             }
-            guard case .heldBy(let holder) = acquisition else { return (acquisition, attemptStart) }
+            guard case .heldBy(let holder) = acquisition else {
+                if case .acquired = acquisition { instruments.leaseAcquired() }
+                return (acquisition, attemptStart, wait != nil)
+            }
             let holderText = holder?.summary ?? "another process"
             guard let deadline, clock.now < deadline else {
                 throw MigrationError(
@@ -231,6 +280,10 @@ extension MigrationRunner {
                     "waiting for \(started.holderSummary) to finish; waiting at most \(Self.seconds(deadline - waitStart))",
                     metadata: ["lease.holder": "\(holderText)"])
                 wait = started
+                let span = startSpan(MigrationSpans.leaseWait)
+                span.attributes["migration.name"] = name
+                span.attributes["lease.holder"] = holderText
+                waitSpan = span
             } else {
                 wait?.holder = holder
             }
@@ -246,6 +299,7 @@ extension MigrationRunner {
             do {
                 try await leaseProvider.waitForRelease(of: name, timeout: deadline - clock.now)
             } catch {
+                waitSpan?.recordError(error)
                 if Task.isCancelled || error is CancellationError { throw Self.cancelledWhileWaiting(name, wait) }
                 throw error
             }
@@ -262,7 +316,23 @@ extension MigrationRunner {
 
     // MARK: - Recording
 
+    /// Writes the outcome (in a ``MigrationSpans/record`` span) and releases the lease unless the write did.
     private func record(
+        _ result: MigrationResult,
+        hooks: MigrationStateHooks<Context>?,
+        context: MigrationContext<Context>,
+        fence: LeaseFence,
+        lease: any MigrationLease
+    ) async -> MigrationResult {
+        await withSpan(MigrationSpans.record) { span in
+            span.attributes["migration.name"] = result.name
+            let recorded = await writeOutcome(result, hooks: hooks, context: context, fence: fence, lease: lease)
+            if recorded.status != result.status { span.setStatus(SpanStatus(code: .error, message: recorded.error)) }
+            return recorded
+        }
+    }
+
+    private func writeOutcome(
         _ result: MigrationResult,
         hooks: MigrationStateHooks<Context>?,
         context: MigrationContext<Context>,
@@ -350,14 +420,19 @@ extension MigrationRunner {
         return logger
     }
 
+    private static func logger(_ logger: Logger, fencingToken: UInt64?) -> Logger {
+        var logger = logger
+        if let fencingToken { logger[metadataKey: "migration.fencing_token"] = "\(fencingToken)" }
+        return logger
+    }
+
     private func makeContext(
         _ identity: AttemptIdentity<Context>,
         fencingToken: UInt64?,
         checkpoint: MigrationCheckpoint?,
         recorder: CheckpointRecorder?
     ) -> MigrationContext<Context> {
-        var logger = identity.logger
-        if let fencingToken { logger[metadataKey: "migration.fencing_token"] = "\(fencingToken)" }
+        let logger = Self.logger(identity.logger, fencingToken: fencingToken)
         return MigrationContext(
             app: identity.app,
             migrationName: identity.migration.name,

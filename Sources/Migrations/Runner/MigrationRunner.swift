@@ -1,6 +1,8 @@
+public import CoreMetrics
 import Foundation
 public import Logging
 import Synchronization
+public import Tracing
 
 /// Runs the migrations of a ``MigrationRegistry``: one by name, all pending, a rollback, and status.
 ///
@@ -206,6 +208,12 @@ extension MigrationRunner {
         ///
         /// Tests inject a manual clock to exercise that logic without waiting real seconds.
         public var clock: any Clock<Duration>
+        /// Where the runner's metrics go (``MigrationMetrics``); the global `MetricsSystem.factory` when the
+        /// configuration was made, so bootstrap the metrics system first.
+        public var metricsFactory: any MetricsFactory
+        /// What starts the runner's spans (``MigrationSpans``); the global `InstrumentationSystem.tracer` (a
+        /// no-op until bootstrapped) when the configuration was made.
+        public var tracer: any Tracer
 
         /// Creates a configuration.
         ///
@@ -216,13 +224,17 @@ extension MigrationRunner {
         ///   - checkpointInterval: One second by default; at least a millisecond.
         ///   - controlPollInterval: One second by default.
         ///   - clock: `ContinuousClock` by default.
+        ///   - metricsFactory: The global `MetricsSystem.factory` by default; tests pass their own.
+        ///   - tracer: The global `InstrumentationSystem.tracer` by default; tests pass their own.
         public init(
             host: HostIdentity = .current,
             triggeredBy: String = Configuration.operatingSystemUser,
             progressInterval: Duration = .seconds(5),
             checkpointInterval: Duration = .seconds(1),
             controlPollInterval: Duration = .seconds(1),
-            clock: any Clock<Duration> = ContinuousClock()
+            clock: any Clock<Duration> = ContinuousClock(),
+            metricsFactory: any MetricsFactory = MetricsSystem.factory,
+            tracer: any Tracer = InstrumentationSystem.tracer
         ) {
             self.host = host
             self.triggeredBy = triggeredBy
@@ -230,6 +242,8 @@ extension MigrationRunner {
             self.checkpointInterval = max(checkpointInterval, .milliseconds(1))
             self.controlPollInterval = max(controlPollInterval, .milliseconds(1))
             self.clock = clock
+            self.metricsFactory = metricsFactory
+            self.tracer = tracer
         }
 
         /// The user running this process, from `USER` or `LOGNAME`, or `unknown`.

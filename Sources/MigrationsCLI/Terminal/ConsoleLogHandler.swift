@@ -5,11 +5,16 @@ import Logging
 ///
 /// Lines read `15:04:05 warning [migration.name=…] validation warning: …`, the level coloured. The message
 /// and every metadata key and value are escaped with ``TerminalText/escaping(_:)`` first, so a migration's
-/// name or error holding control characters cannot drive the terminal or break the line.
+/// name or error holding control characters cannot drive the terminal or break the line. It honours a
+/// `metadataProvider` as swift-log's own handlers do: the provider's metadata comes first, the logger's and
+/// the line's own override it.
 struct ConsoleLogHandler: LogHandler {
     let console: TerminalConsole
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
+    /// Metadata added to every line from the task's context (a trace id, a request id), the logging
+    /// system's provider by default.
+    var metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -17,7 +22,8 @@ struct ConsoleLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        let provided = metadataProvider?.get() ?? [:]
+        let merged = provided.merging(metadata) { _, new in new }.merging(event.metadata ?? [:]) { _, new in new }
         let details = merged.sorted { $0.key < $1.key }
             .map { entry in TerminalText.escaping(entry.key) + "=" + TerminalText.escaping(entry.value.description) }
             .joined(separator: " ")
