@@ -55,6 +55,20 @@ struct FileStoreTests {
         #expect(!FileManager.default.fileExists(atPath: parent + "/x.done"))
     }
 
+    @Test(
+        "the file names of other names are unpadded base64url, as earlier versions wrote them",
+        arguments: [
+            ("../x", "~Li4veA"), ("ünï", "~w7xuw68"), ("a?>", "~YT8-"), ("ÿÿ", "~w7_Dvw"), ("plain-1.x", "plain-1.x"),
+        ]
+    )
+    func fileNamesAreStable(name: String, stem: String) async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let harness = try TestHarness([counting(name)], store: FileStateStore(directory: directory))
+        _ = try await harness.runner.run(name, context: harness.app)
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/\(stem).done"))
+    }
+
     @Test("names with NUL or newline are refused before they reach the disk")
     func controlCharactersAreRefused() throws {
         for name in ["a\u{0}b", "a\nb"] {

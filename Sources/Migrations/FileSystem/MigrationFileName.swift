@@ -1,3 +1,5 @@
+import Foundation
+
 /// Maps migration names to file names that cannot escape their directory or collide.
 ///
 /// A name made only of ASCII letters, digits, `-`, `_` and `.` (and not starting with `.`) is used as
@@ -24,21 +26,11 @@ enum MigrationFileName {
         }
     }
 
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-
+    /// Foundation's base64 with the URL-safe alphabet (RFC 4648 §5) and no padding.
     private static func base64URL(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * $1.offset) }
-            let characters = chunk.count + 1
-            for position in 0..<characters {
-                output.append(alphabet[Int((value >> (18 - 6 * position)) & 0x3F)])
-            }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
     }
 }
