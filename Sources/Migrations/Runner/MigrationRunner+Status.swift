@@ -18,12 +18,8 @@ extension MigrationRunner {
                 stored.isCompleted = try await hooks.isCompleted(hookContext)
             }
             let localProgress = progress(of: migration.name)
-            let state: MigrationStatus.State =
-                if localProgress != nil || stored.holder != nil { .running } else if stored.problem != nil {
-                    .unknown
-                } else if stored.isCompleted { .completed } else if stored.control?.action == .pause {
-                    .paused
-                } else if stored.lastError != nil { .failed } else { .pending }
+            // Running here counts before the store shows the lease; otherwise the one rule every report uses.
+            let state = localProgress != nil ? .running : MigrationStatusRow.state(of: stored)
             statuses.append(
                 MigrationStatus(
                     name: migration.name,
