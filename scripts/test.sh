@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-dependencies.sh docker-compose
+swift format lint --strict --configuration .swift-format --recursive Sources Tests
 swift build --build-tests
 swift test --skip-build --skip "FixturePackageTests"
 swift test --skip-build --filter "FixturePackageTests"

@@ -42,8 +42,8 @@ enum MigrationsFallbackRoutes {
         // `**` is the least specific route: it only takes what every endpoint path above declined. With a
         // `:name` endpoint, every one-component path is that endpoint's (or its 405), and `:name/**` takes
         // the deeper ones instead: a parameter and `**` at one level would shadow each other.
-        let catchAll: RouterPath = paths.contains { $0.description.contains("{") || $0.description.contains(":") }
-            ? ":name/**" : "**"
+        let hasParameter = paths.contains { $0.description.contains("{") || $0.description.contains(":") }
+        let catchAll: RouterPath = hasParameter ? ":name/**" : "**"
         for method in answeredMethods {
             group.on(
                 catchAll, method: method,

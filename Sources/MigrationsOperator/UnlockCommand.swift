@@ -125,7 +125,8 @@ struct UnlockCommand: AsyncParsableCommand {
 
     private static func changedMeanwhile(_ name: String) -> MigrationsCommandError {
         MigrationsCommandError(
-            .refused, "the lease of '\(name)' changed while it was being cleared (released or taken over); nothing cleared")
+            .refused,
+            "the lease of '\(name)' changed while it was being cleared (released or taken over); nothing cleared")
     }
 
     /// `Lease on 'x': held by api-7f9c pid 4242 (deploy) since …, fencing token 3, TTL left 27.1s, renewed 2.9s ago.`

@@ -2,8 +2,8 @@ import Foundation
 import Migrations
 import MigrationsCLI
 import MigrationsRedis
-import RedisClient
 import MigrationsTestSupport
+import RedisClient
 import RedisTestSupport
 import Testing
 
@@ -106,7 +106,8 @@ struct OperatorTruthTests {
             #expect(outcome.status == 3, "\(command): \(outcome)")
             #expect(!outcome.standardError.contains("foreign data"), "\(command): \(outcome)")
             #expect(!outcome.standardOutput.contains("unknown"), "\(command): \(outcome)")
-            #expect(outcome.standardError.contains("NOAUTH") || outcome.standardError.contains("credentials"),
+            #expect(
+                outcome.standardError.contains("NOAUTH") || outcome.standardError.contains("credentials"),
                 "\(command): \(outcome)")
             #expect(!outcome.standardError.contains("s3cret-pw"), "\(command): \(outcome)")
         }

@@ -12,7 +12,8 @@ import Testing
 struct WaitingInterruptTests {
     static let name = "2025-01-01-write-customers-csv"
 
-    @Test("a signal ends the wait within 2 s with exit 5; nothing is written and the holder's lease is untouched",
+    @Test(
+        "a signal ends the wait within 2 s with exit 5; nothing is written and the holder's lease is untouched",
         arguments: [SIGINT, SIGTERM])
     func signalEndsTheWait(signal: Int32) async throws {
         let fixture = try await CLIFixture.make(redis: true)

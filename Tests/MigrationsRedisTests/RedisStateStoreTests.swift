@@ -180,7 +180,8 @@ struct RedisStateStoreTests {
         try await harness.server.command("SAVE")
         try await harness.server.restart(untilLoaded: false)
         let loading = await #expect(throws: RedisError.self) { try await harness.server.command("GET", "filler:0:0") }
-        #expect(loading?.code == .loading, "the server was not loading after the restart: \(String(describing: loading))")
+        #expect(
+            loading?.code == .loading, "the server was not loading after the restart: \(String(describing: loading))")
 
         let states = try await harness.backend.stateStore.states(for: names)
         #expect(states["l-0"]?.isCompleted == true, "\(String(describing: states["l-0"]))")

@@ -1,12 +1,11 @@
 import Foundation
+import RedisClient
+import RedisTestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
 #endif
-
-import RedisClient
-import RedisTestSupport
-import Testing
 
 @Suite("Transport failures and reconnection", .timeLimit(.minutes(5)))
 struct TransportFailureTests {
