@@ -58,11 +58,7 @@ let package = Package(
         // MARK: - Redis backend for the core
         .target(
             name: "MigrationsRedis",
-            dependencies: [
-                "Migrations",
-                "RedisClient",
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["Migrations", "RedisClient"],
             swiftSettings: strictSwift6
         ),
 
@@ -108,7 +104,6 @@ let package = Package(
                 "Migrations",
                 "MigrationsCLI",
                 "MigrationsRedis",
-                "RedisClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift6
@@ -216,7 +211,6 @@ let package = Package(
             name: "MigrationsRedisTests",
             dependencies: [
                 "MigrationsTestSupport", "MigrationsRedis", "RedisTestSupport", "FaultDrillWorker",
-                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
