@@ -52,10 +52,12 @@ package enum StandardStreams {
     package static func write(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            #if canImport(Darwin)
-                let written = bytes.withUnsafeBytes { Darwin.write(descriptor, $0.baseAddress, $0.count) }
-            #else
+            #if canImport(Glibc)
                 let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            #elseif canImport(Musl)
+                let written = bytes.withUnsafeBytes { Musl.write(descriptor, $0.baseAddress, $0.count) }
+            #elseif canImport(Darwin)
+                let written = bytes.withUnsafeBytes { Darwin.write(descriptor, $0.baseAddress, $0.count) }
             #endif
             if written < 0 {
                 if errno == EINTR { continue }
