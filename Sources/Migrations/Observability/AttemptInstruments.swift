@@ -15,10 +15,9 @@ struct AttemptInstruments: Sendable {
             dimensions.append(("failure", failure.rawValue))
         }
         Counter(label: MigrationMetrics.attempts, dimensions: dimensions, factory: factory).increment()
-        let nanoseconds = Int64((max(0, result.duration) * 1_000_000_000).rounded())
         CoreMetrics.Timer(
             label: MigrationMetrics.attemptDuration, dimensions: migration + [("outcome", outcome)], factory: factory
-        ).recordNanoseconds(nanoseconds)
+        ).recordSeconds(max(0, result.duration))
     }
 
     /// The lease was taken.
@@ -31,7 +30,7 @@ struct AttemptInstruments: Sendable {
     /// Waiting for another holder lasted `duration`.
     func waited(_ duration: Duration) {
         CoreMetrics.Timer(label: MigrationMetrics.leaseWaitDuration, dimensions: migration, factory: factory)
-            .recordNanoseconds(Int64((duration.timeInterval * 1_000_000_000).rounded()))
+            .recordSeconds(duration.timeInterval)
     }
 
     /// The running attempt lost its lease.
