@@ -38,12 +38,19 @@ struct ExampleServiceTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private func get(_ port: Int, _ path: String, token: String? = nil) async -> Int? {
+    /// The status and body of a GET, `nil` when the service does not answer within 2 s.
+    private func fetch(_ port: Int, _ path: String, token: String? = nil) async -> (status: Int, body: String)? {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         request.timeoutInterval = 2
-        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
-        return (response as? HTTPURLResponse)?.statusCode
+        guard let (data, response) = try? await URLSession.shared.data(for: request),
+            let status = (response as? HTTPURLResponse)?.statusCode
+        else { return nil }
+        return (status, String(decoding: data, as: UTF8.self))
+    }
+
+    private func get(_ port: Int, _ path: String, token: String? = nil) async -> Int? {
+        await fetch(port, path, token: token)?.status
     }
 
     private func waitUntilHealthy(_ port: Int, _ process: ChildProcess) async throws {
@@ -89,7 +96,7 @@ struct ExampleServiceTests {
         let backfill = Self.migrations.last!
         var scrape = ""
         try await waitUntil("the backfill's completion is in the scrape", limit: .seconds(120)) {
-            scrape = await body(port, "/metrics") ?? ""
+            scrape = await fetch(port, "/metrics").flatMap { $0.status == 200 ? $0.body : nil } ?? ""
             return Self.sample(scrape, "migrations_attempts_total", backfill, "outcome=\"completed\"") == 1
         }
         for name in Self.migrations {
@@ -120,15 +127,6 @@ struct ExampleServiceTests {
             return text.split(separator: " ").last.flatMap { Double($0) }
         }
         return nil
-    }
-
-    private func body(_ port: Int, _ path: String) async -> String? {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.timeoutInterval = 2
-        guard let (data, response) = try? await URLSession.shared.data(for: request),
-            (response as? HTTPURLResponse)?.statusCode == 200
-        else { return nil }
-        return String(decoding: data, as: UTF8.self)
     }
 
     @Test("three replicas started at once run each migration exactly once, then all serve")

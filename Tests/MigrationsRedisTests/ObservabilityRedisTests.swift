@@ -1,6 +1,5 @@
 import Foundation
 import InMemoryTracing
-import Logging
 import MetricsTestKit
 import Migrations
 import MigrationsRedis
@@ -13,7 +12,11 @@ import Tracing
 struct ObservabilityRedisTests {
     @Test("a dead holder's lease is taken over after its TTL: one acquisition, one takeover, the wait timed and traced")
     func takeover() async throws {
-        let harness = try await RedisHarness.start([])
+        let metrics = TestMetrics()
+        let tracer = InMemoryTracer()
+        let harness = try await RedisHarness.start(
+            [countingMigration("t")],
+            configuration: .init(triggeredBy: "tests", metricsFactory: metrics, tracer: tracer))
         defer { harness.server.stop() }
         // A holder that took the lease with a 1.5 s TTL and died: it never renews or releases it.
         let dead = try await RedisMigrationBackend.connect(
@@ -25,11 +28,8 @@ struct ObservabilityRedisTests {
             Issue.record("the dead holder did not get its lease")
             return
         }
-        let metrics = TestMetrics()
-        let tracer = InMemoryTracer()
-        let runner = try Self.runner([countingMigration("t")], harness, metrics: metrics, tracer: tracer)
 
-        let result = try await runner.run("t", context: harness.app)
+        let result = try await harness.runner.run("t", context: harness.app)
 
         #expect(result.status == .completed, "\(result.error ?? "")")
         #expect(result.fencingToken == 2)
@@ -57,15 +57,17 @@ struct ObservabilityRedisTests {
         "a lease cleared by an operator mid-step: one loss, the attempt counted failed as lease-lost, checkpoints counted"
     )
     func leaseLost() async throws {
-        let harness = try await RedisHarness.start([], leaseTimeToLive: .seconds(3))
-        defer { harness.server.stop() }
         let migration = ClosureMigration<CountingApp>(name: "long") { context in
             context.saveCheckpoint(41)
             while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(20)) }
         }
         let metrics = TestMetrics()
-        let runner = try Self.runner(
-            [migration], harness, metrics: metrics, tracer: NoOpTracer(), checkpointInterval: .milliseconds(50))
+        let harness = try await RedisHarness.start(
+            [migration], leaseTimeToLive: .seconds(3),
+            configuration: .init(
+                triggeredBy: "tests", checkpointInterval: .milliseconds(50), metricsFactory: metrics))
+        defer { harness.server.stop() }
+        let runner = harness.runner
 
         let run = Task { try await runner.run("long", context: harness.app) }
         try await waitUntil("the first checkpoint is written") {
@@ -82,23 +84,5 @@ struct ObservabilityRedisTests {
         let writes = try metrics.expectCounter(MigrationMetrics.checkpointWrites, [("migration", "long")]).totalValue
         #expect(writes == 1, "one write of the one save; the last write after the loss was refused")
         #expect(try metrics.expectGauge(MigrationMetrics.running, [("migration", "long")]).lastValue == 0)
-    }
-
-    private static func runner(
-        _ migrations: [any Migration<CountingApp>],
-        _ harness: RedisHarness,
-        metrics: TestMetrics,
-        tracer: some Tracer,
-        checkpointInterval: Duration = .seconds(1)
-    ) throws -> MigrationRunner<CountingApp> {
-        var logger = Logger(label: "redis-observability-tests")
-        logger.logLevel = .warning
-        return MigrationRunner(
-            registry: try MigrationRegistry(migrations),
-            backend: harness.backend,
-            logger: logger,
-            configuration: .init(
-                triggeredBy: "tests", checkpointInterval: checkpointInterval, metricsFactory: metrics, tracer: tracer)
-        )
     }
 }

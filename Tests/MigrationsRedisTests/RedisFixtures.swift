@@ -48,7 +48,8 @@ struct RedisHarness {
         server existing: RedisServer? = nil,
         prefix: String = "migration",
         leaseTimeToLive: Duration = .seconds(30),
-        serverOptions: RedisServer.Options = .init()
+        serverOptions: RedisServer.Options = .init(),
+        configuration: MigrationRunner<CountingApp>.Configuration = .init(triggeredBy: "tests")
     ) async throws -> RedisHarness {
         let server: RedisServer
         if let existing {
@@ -65,7 +66,7 @@ struct RedisHarness {
             registry: try MigrationRegistry(migrations),
             backend: backend,
             logger: logger,
-            configuration: .init(triggeredBy: "tests")
+            configuration: configuration
         )
         return RedisHarness(
             server: server, backend: backend, app: CountingApp(redis: try await server.connect()), runner: runner)
