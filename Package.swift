@@ -1,7 +1,11 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
-let strictSwift6: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+let strictSwift6: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
 
 let package = Package(
     name: "swift-migrations",
@@ -21,6 +25,16 @@ let package = Package(
         .executable(name: "migrations-bench", targets: ["MigrationsBench"]),
         .plugin(name: "MigrationDiscoveryPlugin", targets: ["MigrationDiscoveryPlugin"]),
     ],
+    traits: [
+        .trait(
+            name: "Redis",
+            description: """
+                The embeddable `migrate` (MigrationsCLI) can keep state and leases in Redis (--redis-url, \
+                REDIS_URL). Without it MigrationsCLI uses the file store only and does not link hiredis.
+                """
+        ),
+        .default(enabledTraits: ["Redis"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -31,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.1.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
     ],
     targets: [
         // MARK: - Core (no Redis, no NIO)
@@ -80,6 +96,7 @@ let package = Package(
                 "Migrations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift6
@@ -90,8 +107,8 @@ let package = Package(
             name: "MigrationsCLI",
             dependencies: [
                 "Migrations",
-                "MigrationsRedis",
-                "RedisClient",
+                .target(name: "MigrationsRedis", condition: .when(traits: ["Redis"])),
+                .target(name: "RedisClient", condition: .when(traits: ["Redis"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -104,6 +121,7 @@ let package = Package(
                 "Migrations",
                 "MigrationsCLI",
                 "MigrationsRedis",
+                "RedisClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift6
@@ -199,6 +217,8 @@ let package = Package(
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSwift6
         ),

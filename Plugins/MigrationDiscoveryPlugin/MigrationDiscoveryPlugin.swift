@@ -21,9 +21,7 @@ struct MigrationDiscoveryPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
         guard let target = target as? SourceModuleTarget else { return [] }
         let sources = target.sourceFiles(withSuffix: "swift").map(\.url)
-        // `directoryURL` needs tools version 6.1, and `Path`'s own accessors are deprecated; its
-        // description is its string.
-        let directory = URL(fileURLWithPath: String(describing: target.directory), isDirectory: true)
+        let directory = target.directoryURL
         let configuration = directory.appending(path: "migration-discovery.json")
         let hasConfiguration = FileManager.default.fileExists(atPath: configuration.path(percentEncoded: false))
         let output = context.pluginWorkDirectoryURL.appending(path: "DiscoveredMigrations.swift")

@@ -11,6 +11,7 @@ import MigrationsLifecycle
 import MigrationsRedis
 import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 /// `example-service serve`: runs the pending migrations that must complete before serving at start-up,
 /// beside an HTTP server that answers liveness at once and readiness once they finished, and runs the

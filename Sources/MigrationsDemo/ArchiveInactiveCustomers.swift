@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Migrations
 
 /// Moves inactive customers from `customers.json` to `archive.json`.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Migrations
 
 /// Writes 5,000 sample customers to `customers.csv`. Has a `down` step that deletes it.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Migrations
 public import ServiceLifecycle
 import Synchronization

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Migrations
 
 /// A run started over HTTP: what `202 Accepted` answers and `GET /migrations/runs/<id>` reports.

@@ -1,5 +1,7 @@
+import Foundation
 public import Hummingbird
 public import HummingbirdAuth
+import Logging
 public import Migrations
 
 /// The migrations HTTP endpoints, as a router group any Hummingbird 2 application mounts.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Migrations
 import MigrationsCLI
 import MigrationsRedis
 

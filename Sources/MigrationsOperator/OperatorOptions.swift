@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MigrationsCLI
 import MigrationsRedis
+import RedisClient
 
 /// The options every `migrations` subcommand shares: which Redis, which prefix.
 struct OperatorOptions: ParsableArguments {

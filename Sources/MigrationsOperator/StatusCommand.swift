@@ -1,6 +1,7 @@
 import ArgumentParser
 import Migrations
 import MigrationsCLI
+import MigrationsRedis
 
 /// `migrations status`: every migration found under the prefix, one row each.
 struct StatusCommand: AsyncParsableCommand {

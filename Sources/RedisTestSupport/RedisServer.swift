@@ -1,6 +1,6 @@
 import Foundation
 import MigrationsTestSupport
-import RedisClient
+public import RedisClient
 import Synchronization
 
 /// A real `redis-server` on a free loopback port, started for a test and removed with it.

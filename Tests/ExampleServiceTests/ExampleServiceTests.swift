@@ -3,6 +3,7 @@ import GRDB
 import Migrations
 import MigrationsRedis
 import MigrationsTestSupport
+import RedisClient
 import RedisTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationsTestSupport
 import Testing
 
 /// Builds a real package that applies `MigrationDiscoveryPlugin`, as an application would.

@@ -1,6 +1,7 @@
 import Foundation
 import Migrations
 import MigrationsCLI
+import MigrationsTestSupport
 import RedisClient
 import RedisTestSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import Migrations
 import MigrationsCLI
+import MigrationsTestSupport
 import Testing
 
 @Suite("migrate pause, resume, cancel and history", .timeLimit(.minutes(5)))

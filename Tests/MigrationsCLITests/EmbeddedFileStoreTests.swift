@@ -1,6 +1,7 @@
 import Foundation
 import Migrations
 import MigrationsCLI
+import MigrationsTestSupport
 import Testing
 
 @Suite("migrate with the file store (no Redis)", .timeLimit(.minutes(5)))

@@ -2,6 +2,8 @@ import Foundation
 import Migrations
 import MigrationsCLI
 import MigrationsRedis
+import MigrationsTestSupport
+import RedisClient
 import RedisTestSupport
 import Testing
 

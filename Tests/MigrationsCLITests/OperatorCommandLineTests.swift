@@ -1,4 +1,5 @@
 import Foundation
+import MigrationsTestSupport
 import Testing
 
 @Suite("migrations command line: help, usage and connection errors", .timeLimit(.minutes(5)))

@@ -1,7 +1,9 @@
 import Foundation
 import Migrations
 import MigrationsCLI
+import MigrationsOperator
 import MigrationsTestSupport
+import RedisClient
 import Testing
 
 #if canImport(Glibc)

@@ -1,6 +1,9 @@
 import Foundation
 import Migrations
 import MigrationsCLI
+import MigrationsOperator
+import MigrationsTestSupport
+import RedisClient
 import Testing
 
 @Suite("migrations status, show and reset", .timeLimit(.minutes(5)))

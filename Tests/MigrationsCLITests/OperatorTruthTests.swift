@@ -1,6 +1,7 @@
 import Foundation
 import Migrations
 import MigrationsCLI
+import MigrationsOperator
 import MigrationsRedis
 import MigrationsTestSupport
 import RedisClient

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import Migrations
+import MigrationsOperator
+import MigrationsTestSupport
 import Testing
 
 @testable import MigrationsCLI

@@ -1,5 +1,6 @@
 import Foundation
 import MigrationsTestSupport
+import RedisClient
 import Testing
 
 #if canImport(Glibc)

@@ -2,6 +2,8 @@ import Foundation
 import Migrations
 import MigrationsRedis
 import MigrationsTestSupport
+import RedisClient
+import RedisTestSupport
 import Testing
 
 #if canImport(Glibc)

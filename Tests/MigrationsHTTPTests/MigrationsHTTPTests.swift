@@ -7,6 +7,7 @@ import Logging
 import Migrations
 import MigrationsHTTP
 import NIOCore
+import NIOFoundationEssentialsCompat
 import Synchronization
 import Testing
 
@@ -67,7 +68,7 @@ func json(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
 /// Decodes a response body in the shared JSON conventions.
 func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
-    try MigrationJSON.decoder().decode(type, from: Data(buffer: response.body))
+    try MigrationJSON.decoder().decode(type, from: Data(response.body.readableBytesView))
 }
 
 @Suite("HTTP endpoints", .timeLimit(.minutes(5)))

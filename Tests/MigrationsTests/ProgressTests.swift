@@ -1,4 +1,6 @@
 import Foundation
+import InMemoryLogging
+import Logging
 import Migrations
 import Testing
 

@@ -1,3 +1,5 @@
+import GRDB
+import Logging
 import Migrations
 
 /// Creates the tables the other migrations fill.

@@ -1,4 +1,5 @@
 import GRDB
+import Logging
 import Migrations
 
 /// Moves per-tenant settings from environment variables (`TENANT_<TENANT>_<KEY>=value`) into the

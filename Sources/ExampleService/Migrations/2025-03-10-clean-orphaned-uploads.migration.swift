@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import Migrations
 
 /// Deletes files in the uploads directory that no row of `uploads` refers to.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where an attempt got to: a cursor of the migration's choosing plus the progress count at that point.
 ///

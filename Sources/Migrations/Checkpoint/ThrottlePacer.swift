@@ -1,3 +1,5 @@
+import Logging
+
 /// Applies a context's ``MigrationThrottle`` between batches: waits while a condition holds (saying why
 /// in the progress), and paces to the maximum rate, on the runner's clock.
 struct ThrottlePacer<App: Sendable> {

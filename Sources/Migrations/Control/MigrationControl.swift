@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An operator's request to stop a migration: pause it (it resumes from its checkpoint once resumed) or
 /// cancel it (recorded as cancelled; a later run resumes from the checkpoint unless it is reset).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Who holds, or asks for, a migration's lease: what an operator needs to find the process.
 public struct LeaseHolder: Sendable, Codable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A reading of a ``MigrationProgress``: counters, elapsed time, rate and estimate.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A run waiting for another holder's lease: who holds it, since when this run waits, and for how long
 /// it will.

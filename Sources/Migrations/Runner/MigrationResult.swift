@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What happened when a migration was run or rolled back.
 ///

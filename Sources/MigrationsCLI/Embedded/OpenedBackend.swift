@@ -1,10 +1,16 @@
 import Foundation
-import Logging
+public import Logging
 public import Migrations
-import MigrationsRedis
+
+#if Redis
+    import MigrationsRedis
+#endif
 
 /// The backend that ``MigrateStoreOptions`` choose, opened: Redis when `--redis-url` or `REDIS_URL` is
 /// set, otherwise files under `--state-dir` (default `.migrations`).
+///
+/// Redis needs the package's `Redis` trait (on by default). An application built without it uses the
+/// file store only and does not link hiredis; a Redis URL given to it is a usage error naming the trait.
 ///
 /// For an application's own start-up code, so that it uses the same state as its `migrate` command:
 ///
@@ -33,19 +39,30 @@ public struct OpenedBackend: Sendable {
     ///   directory cannot be used.
     public static func open(_ options: MigrateStoreOptions, logger: Logger) async throws -> OpenedBackend {
         let environment = ProcessInfo.processInfo.environment
-        if let target = try RedisTarget.resolve(option: options.redisURL, environment: environment) {
-            let backend: RedisMigrationBackend
-            do {
-                backend = try await RedisMigrationBackend.connect(
-                    configuration: target.configuration, keys: RedisMigrationKeys(prefix: options.prefix),
-                    leaseTimeToLive: options.leaseDuration)
-            } catch {
-                throw MigrationsCommandError.classify(error, redisURL: target.description)
+        #if Redis
+            if let target = try RedisTarget.resolve(option: options.redisURL, environment: environment) {
+                let backend: RedisMigrationBackend
+                do {
+                    backend = try await RedisMigrationBackend.connect(
+                        configuration: target.configuration, keys: RedisMigrationKeys(prefix: options.prefix),
+                        leaseTimeToLive: options.leaseDuration)
+                } catch {
+                    throw MigrationsCommandError.classify(error, redisURL: target.description)
+                }
+                return OpenedBackend(
+                    backend: backend, description: "Redis at \(target) (prefix \(options.prefix))",
+                    usesFiles: false, closeConnections: { backend.close() })
             }
-            return OpenedBackend(
-                backend: backend, description: "Redis at \(target) (prefix \(options.prefix))", usesFiles: false,
-                closeConnections: { backend.close() })
-        }
+        #else
+            let environmentURL = environment["REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            if options.redisURL != nil || environmentURL != nil {
+                let source = options.redisURL != nil ? "--redis-url" : "REDIS_URL"
+                throw MigrationsCommandError(
+                    .usage,
+                    "\(source) is set, but this build has no Redis support: it was built without the "
+                        + "swift-migrations trait 'Redis'; enable the trait, or unset \(source) to use the file store")
+            }
+        #endif
         let directory = options.stateDirectory ?? ".migrations"
         let files: FileMigrationBackend
         do {

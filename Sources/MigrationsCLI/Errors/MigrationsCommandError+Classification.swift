@@ -1,6 +1,9 @@
 import Foundation
 import Migrations
-import RedisClient
+
+#if Redis
+    import RedisClient
+#endif
 
 extension MigrationsCommandError {
     /// Turns any error a command meets into a ``MigrationsCommandError`` with the right exit code.
@@ -21,17 +24,20 @@ extension MigrationsCommandError {
             return error
         case let error as MigrationError:
             return classify(error, redisURL: redisURL)
-        case let error as RedisError:
-            return classify(error, redisURL: redisURL)
         default:
+            #if Redis
+                if let error = error as? RedisError { return classify(error, redisURL: redisURL) }
+            #endif
             return MigrationsCommandError(.failed, oneLine(String(describing: error)))
         }
     }
 
     private static func classify(_ error: MigrationError, redisURL: String?) -> MigrationsCommandError {
-        if let redisError = error.cause as? RedisError, isUnavailable(redisError) {
-            return MigrationsCommandError(.unavailable, oneLine(error.message), cause: error)
-        }
+        #if Redis
+            if let redisError = error.cause as? RedisError, isUnavailable(redisError) {
+                return MigrationsCommandError(.unavailable, oneLine(error.message), cause: error)
+            }
+        #endif
         let code: Code =
             switch error.code {
             case .unknownMigration, .invalidName, .invalidConfiguration, .duplicateName: .usage
@@ -43,25 +49,27 @@ extension MigrationsCommandError {
         return MigrationsCommandError(code, oneLine(error.message), cause: error)
     }
 
-    private static func classify(_ error: RedisError, redisURL: String?) -> MigrationsCommandError {
-        let place = redisURL.map { " at \($0)" } ?? ""
-        if error.code == .invalidURL {
-            return MigrationsCommandError(.usage, oneLine(error.message), cause: error)
+    #if Redis
+        private static func classify(_ error: RedisError, redisURL: String?) -> MigrationsCommandError {
+            let place = redisURL.map { " at \($0)" } ?? ""
+            if error.code == .invalidURL {
+                return MigrationsCommandError(.usage, oneLine(error.message), cause: error)
+            }
+            if error.code == .authenticationFailed {
+                return MigrationsCommandError(
+                    .unavailable, oneLine("Redis\(place) refused the credentials: \(error.message)"), cause: error)
+            }
+            if error.isTransport {
+                return MigrationsCommandError(
+                    .unavailable, oneLine("cannot reach Redis\(place): \(error.message)"), cause: error)
+            }
+            return MigrationsCommandError(.failed, oneLine("Redis\(place): \(error.message)"), cause: error)
         }
-        if error.code == .authenticationFailed {
-            return MigrationsCommandError(
-                .unavailable, oneLine("Redis\(place) refused the credentials: \(error.message)"), cause: error)
-        }
-        if error.isTransport {
-            return MigrationsCommandError(
-                .unavailable, oneLine("cannot reach Redis\(place): \(error.message)"), cause: error)
-        }
-        return MigrationsCommandError(.failed, oneLine("Redis\(place): \(error.message)"), cause: error)
-    }
 
-    private static func isUnavailable(_ error: RedisError) -> Bool {
-        error.isTransport || error.code == .authenticationFailed
-    }
+        private static func isUnavailable(_ error: RedisError) -> Bool {
+            error.isTransport || error.code == .authenticationFailed
+        }
+    #endif
 
     /// Joins the lines of a message, so an error is always one line on standard error.
     static func oneLine(_ text: String) -> String {

@@ -1,5 +1,8 @@
 import Foundation
-import RedisClient
+
+#if Redis
+    import RedisClient
+#endif
 
 /// Keeps passwords out of everything a command prints on failure.
 ///
@@ -22,12 +25,18 @@ struct SecretRedaction: Sendable {
             guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return argument }
             return String(argument[argument.index(after: equals)...])
         }
-        if let fromEnvironment = environment[RedisConfiguration.environmentVariable] {
+        if let fromEnvironment = environment["REDIS_URL"] {
             candidates.append(fromEnvironment)
         }
         for candidate in candidates where candidate.contains("://") {
-            if let password = (try? RedisConfiguration(url: candidate))?.password { found.insert(password) }
-            if let raw = Self.rawPassword(in: candidate) { found.insert(raw) }
+            #if Redis
+                // The parsed password also covers `?password=` in a unix-socket URL.
+                if let password = (try? RedisConfiguration(url: candidate))?.password { found.insert(password) }
+            #endif
+            if let raw = Self.rawPassword(in: candidate) {
+                found.insert(raw)
+                if let decoded = raw.removingPercentEncoding { found.insert(decoded) }
+            }
         }
         secrets = found.filter { $0.count >= 3 }.sorted { $0.count > $1.count }
     }

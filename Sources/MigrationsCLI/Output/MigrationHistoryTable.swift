@@ -1,5 +1,5 @@
 import Foundation
-import Migrations
+package import Migrations
 
 /// The human form of `history`: one row per attempt, newest first.
 ///

@@ -1,4 +1,4 @@
-import Migrations
+package import Migrations
 
 /// The human form of what `run` and `rollback` did: one row per migration attempted, and a summary.
 ///

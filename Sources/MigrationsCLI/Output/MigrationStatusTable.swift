@@ -1,5 +1,5 @@
-import Foundation
-import Migrations
+package import Foundation
+package import Migrations
 
 /// The human form of `status`: one aligned row per migration, the state coloured on a terminal.
 ///

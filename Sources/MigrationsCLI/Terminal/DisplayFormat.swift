@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Migrations
 
 /// How times, durations and messages are shown in human output.
