@@ -305,6 +305,11 @@ let package = Package(
             dependencies: ["MigrationDiscoveryGenerator"]
         ),
         .testTarget(
+            name: "FixturePackageTests",
+            dependencies: ["MigrationsTestSupport", "MigrationsOperator"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
             name: "MigrationDiscoveryTests",
             dependencies: [
                 "MigrationsTestSupport",

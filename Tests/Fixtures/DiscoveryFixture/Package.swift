@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// A small application that uses MigrationDiscoveryPlugin, built by MigrationDiscoveryTests.
+// A small application that uses MigrationDiscoveryPlugin, built by FixturePackageTests.
 // The tests copy it to a temporary directory and rewrite "../../.." to the repository's absolute path.
 let package = Package(
     name: "DiscoveryFixture",

@@ -2,8 +2,10 @@ import Foundation
 import MigrationsTestSupport
 import Testing
 
-/// A copy of `Tests/Fixtures/DiscoveryFixture` in a temporary directory, depending on this repository by
+/// A copy of one package of `Tests/Fixtures` in a temporary directory, depending on this repository by
 /// absolute path, built with one scratch path that every build of the suite reuses.
+///
+/// Each fixture is a package named like its directory, with one executable target of the same name.
 final class FixturePackage: Sendable {
     /// The fixture in use by the running suite; see ``FixturePackageTrait``.
     @TaskLocal static var current: FixturePackage?
@@ -19,20 +21,26 @@ final class FixturePackage: Sendable {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The fixture's migrations directory, relative to the package.
+    /// The discovery fixture's migrations directory, relative to the package.
     static let migrationsDirectory = "Sources/DiscoveryFixture/Migrations"
 
-    private init(root: URL) {
+    /// The fixture's name: its directory, package and executable.
+    let name: String
+
+    private init(name: String, root: URL) {
+        self.name = name
         self.root = root
-        self.directory = root.appending(path: "DiscoveryFixture")
+        self.directory = root.appending(path: name)
         self.scratchPath = root.appending(path: "scratch")
     }
 
-    /// Copies the fixture and points its dependency at this repository.
-    static func make() throws -> FixturePackage {
-        let root = FileManager.default.temporaryDirectory.appending(path: "migration-discovery-\(UUID().uuidString)")
-        let fixture = FixturePackage(root: root)
-        let source = repositoryRoot.appending(path: "Tests/Fixtures/DiscoveryFixture")
+    /// Copies the fixture `name` and points its dependency at this repository.
+    ///
+    /// - Parameter name: The directory of the fixture under `Tests/Fixtures`.
+    static func make(_ name: String) throws -> FixturePackage {
+        let root = FileManager.default.temporaryDirectory.appending(path: "fixture-package-\(UUID().uuidString)")
+        let fixture = FixturePackage(name: name, root: root)
+        let source = repositoryRoot.appending(path: "Tests/Fixtures/\(name)")
         try FileManager.default.createDirectory(at: fixture.directory, withIntermediateDirectories: true)
         for item in ["Package.swift", "Sources"] {
             try FileManager.default.copyItem(
@@ -103,11 +111,19 @@ final class FixturePackage: Sendable {
         return output
     }
 
+    /// The built fixture executable.
+    var executable: String {
+        scratchPath.appending(path: "debug/\(name)").path(percentEncoded: false)
+    }
+
     /// Runs the built fixture executable.
-    func run(_ arguments: String...) async throws -> ProcessOutput {
+    ///
+    /// - Parameters:
+    ///   - arguments: Its arguments.
+    ///   - environment: Its whole environment; `nil` inherits this process's.
+    func run(_ arguments: String..., environment: [String: String]? = nil) async throws -> ProcessOutput {
         try await ChildProcess.run(
-            scratchPath.appending(path: "debug/DiscoveryFixture").path(percentEncoded: false), arguments,
-            directory: directory.path(percentEncoded: false))
+            executable, arguments, environment: environment, directory: directory.path(percentEncoded: false))
     }
 
     /// The migration names the built fixture prints, in run order.
@@ -137,18 +153,23 @@ final class FixturePackage: Sendable {
 
 /// Gives a suite one ``FixturePackage``, made before its first test and removed after its last.
 struct FixturePackageTrait: SuiteTrait, TestScoping {
+    /// The fixture's directory under `Tests/Fixtures`.
+    let name: String
+
     func provideScope(
         for test: Test,
         testCase: Test.Case?,
         performing function: @Sendable () async throws -> Void
     ) async throws {
-        let fixture = try FixturePackage.make()
+        let fixture = try FixturePackage.make(name)
         defer { fixture.remove() }
         try await FixturePackage.$current.withValue(fixture) { try await function() }
     }
 }
 
 extension Trait where Self == FixturePackageTrait {
-    /// A copy of the discovery fixture package, shared by the suite's tests.
-    static var fixturePackage: Self { Self() }
+    /// A copy of the fixture package `name`, shared by the suite's tests.
+    ///
+    /// - Parameter name: The fixture's directory under `Tests/Fixtures`.
+    static func fixturePackage(_ name: String) -> Self { Self(name: name) }
 }

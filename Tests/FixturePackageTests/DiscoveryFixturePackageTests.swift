@@ -3,7 +3,8 @@ import MigrationsTestSupport
 import Testing
 
 /// Builds a real package that applies `MigrationDiscoveryPlugin`, as an application would.
-@Suite("Fixture package built with the plugin", .serialized, .fixturePackage, .timeLimit(.minutes(10)))
+@Suite(
+    "Fixture package built with the plugin", .serialized, .fixturePackage("DiscoveryFixture"), .timeLimit(.minutes(10)))
 struct FixturePackageTests {
     private var fixture: FixturePackage {
         get throws { try #require(FixturePackage.current) }
