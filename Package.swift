@@ -47,6 +47,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
     ],
     targets: [
         // MARK: - Core (no Redis, no NIO)
@@ -163,7 +165,11 @@ let package = Package(
         // MARK: - Test support (usable by applications' own tests)
         .target(
             name: "MigrationsTestSupport",
-            dependencies: ["CProcessSignals"],
+            dependencies: [
+                "CProcessSignals",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strictSwift6
         ),
         .target(name: "CProcessSignals"),
@@ -257,8 +263,10 @@ let package = Package(
             dependencies: [
                 "Migrations",
                 "MigrationsRedis",
+                "MigrationsTestSupport",
                 "RedisClient",
                 "RedisTestSupport",
+                .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationsTestSupport
 
 /// Where a single-client comparison runs relative to the Redis server, which is pinned to CPU 0.
 ///
@@ -37,24 +38,25 @@ enum CPUPlacement: String, Sendable, CaseIterable {
     /// Pins every thread of a process to `cpus` (a `taskset` CPU list such as `0` or `0-1`).
     ///
     /// - Throws: ``BenchFailure`` when `taskset` fails.
-    static func pin(_ pid: Int32, to cpus: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: taskset)
-        process.arguments = ["-a", "-p", "-c", cpus, String(pid)]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchFailure("taskset could not pin process \(pid) to CPUs \(cpus)")
+    static func pin(_ pid: Int32, to cpus: String) async throws {
+        let outcome = try await ChildProcess.run(taskset, ["-a", "-p", "-c", cpus, String(pid)], timeout: .seconds(30))
+        guard outcome.status == 0 else {
+            throw BenchFailure("taskset could not pin process \(pid) to CPUs \(cpus): \(outcome.standardError)")
         }
     }
 
     /// Pins this process to the placement's client CPUs, runs `body`, and lets it use every CPU again.
     func run<Value>(_ body: () async throws -> Value) async throws -> Value {
         let me = ProcessInfo.processInfo.processIdentifier
-        try Self.pin(me, to: clientCPUs)
-        defer { try? Self.pin(me, to: "0-\(ProcessInfo.processInfo.activeProcessorCount - 1)") }
-        return try await body()
+        let everyCPU = "0-\(ProcessInfo.processInfo.activeProcessorCount - 1)"
+        try await Self.pin(me, to: clientCPUs)
+        do {
+            let value = try await body()
+            try? await Self.pin(me, to: everyCPU)
+            return value
+        } catch {
+            try? await Self.pin(me, to: everyCPU)
+            throw error
+        }
     }
 }

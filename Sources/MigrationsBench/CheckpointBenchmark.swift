@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Migrations
 import MigrationsRedis
+import MigrationsTestSupport
 import RedisClient
 import RedisTestSupport
 import Synchronization
@@ -165,7 +166,7 @@ struct CheckpointBenchmark {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let journal = directory + "/journal"
         let batch = 100
-        let child = try ChildProcess.launch(
+        let child = try await ChildProcess.launch(
             ChildProcess.currentExecutable,
             [
                 "child", "backfill", "--url", server.url, "--prefix", "p7-kill", "--journal", journal,
@@ -191,7 +192,7 @@ struct CheckpointBenchmark {
         guard let started else { throw BenchFailure("the backfill child never checkpointed: \(child.standardError)") }
         let rate = Double(Self.lines(journal) - firstCount) / (clock.now - started).seconds
         child.signal(SIGKILL)
-        _ = await child.wait(limit: .seconds(5))
+        _ = try? await child.wait(timeout: .seconds(5))
         let killedAt = Self.lines(journal)
         let stored = try await connection.send(["GET", "p7-kill:backfill:checkpoint"]).bytes
         let checkpoint = try stored.map { try MigrationCheckpoint.decode(from: Data($0)) }?.completed ?? 0

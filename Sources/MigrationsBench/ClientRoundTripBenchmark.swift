@@ -1,4 +1,5 @@
 import Foundation
+import MigrationsTestSupport
 import RedisClient
 import RedisTestSupport
 
@@ -24,7 +25,9 @@ struct ClientRoundTripBenchmark {
             var ours: [String: [Double]] = [:]
             var reference: [String: [Double]] = [:]
             for _ in 0..<repetitions {
-                for (command, rate) in try redisBenchmark(depth: depth) { reference[command, default: []].append(rate) }
+                for (command, rate) in try await redisBenchmark(depth: depth) {
+                    reference[command, default: []].append(rate)
+                }
                 for command in ["SET", "GET"] {
                     ours[command, default: []].append(try await ourRate(command, depth: depth, on: connection))
                 }
@@ -70,25 +73,19 @@ struct ClientRoundTripBenchmark {
     // MARK: - The reference
 
     /// Runs `redis-benchmark -q` and reads its `SET: 41234.56 requests per second` lines.
-    private func redisBenchmark(depth: Int) throws -> [String: Double] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
+    private func redisBenchmark(depth: Int) async throws -> [String: Double] {
+        let outcome = try await ChildProcess.run(
+            "/usr/bin/env",
             (placement?.childPrefix ?? []) + [
                 "redis-benchmark", "-h", "127.0.0.1", "-p", String(server.port), "-c", "1", "-P", String(depth),
                 "-t", "set,get", "-n", String(requests), "-q",
-            ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchFailure("redis-benchmark exited with status \(process.terminationStatus)")
+            ],
+            timeout: .seconds(600))
+        guard outcome.status == 0 else {
+            throw BenchFailure("redis-benchmark exited with status \(outcome.status): \(outcome.standardError)")
         }
         var rates: [String: Double] = [:]
-        let text = String(decoding: data, as: UTF8.self)
+        let text = outcome.standardOutput
         for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
             let parts = line.split(separator: " ")
             guard parts.count >= 4, parts[2] == "requests", parts[0].hasSuffix(":"),

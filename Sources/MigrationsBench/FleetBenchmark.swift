@@ -1,3 +1,4 @@
+import MigrationsTestSupport
 import RedisClient
 import RedisTestSupport
 
@@ -68,10 +69,13 @@ struct FleetBenchmark {
             "--count", String(migrationCount), "--step-ms", "1",
         ]
         let started = ContinuousClock.now
-        let children = try (0..<count).map { _ in try ChildProcess.launch(ChildProcess.currentExecutable, arguments) }
+        var children: [ChildProcess] = []
+        for _ in 0..<count {
+            children.append(try await ChildProcess.launch(ChildProcess.currentExecutable, arguments))
+        }
         var lastExit = started
         for child in children {
-            guard let status = await child.wait(limit: .seconds(300)), status == 0 else {
+            guard let status = (try? await child.wait(timeout: .seconds(300)))?.status, status == 0 else {
                 throw BenchFailure("a fleet worker failed: \(child.standardError)")
             }
             lastExit = max(lastExit, child.exitedAt ?? .now)

@@ -1,4 +1,5 @@
 import Foundation
+import MigrationsTestSupport
 
 /// The machine a run measured: what BENCHMARKS.md must state next to the figures.
 struct MachineDescription: Sendable, Codable {
@@ -16,7 +17,7 @@ struct MachineDescription: Sendable, Codable {
     var loadAtStart: String
 
     /// Describes this machine.
-    static func current() -> MachineDescription {
+    static func current() async -> MachineDescription {
         let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model =
             cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }
@@ -31,7 +32,7 @@ struct MachineDescription: Sendable, Codable {
             cpuModel: model,
             memoryGiB: Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824,
             kernel: "\(system) \(release)",
-            redisServer: Self.firstLine(of: ["redis-server", "--version"]),
+            redisServer: await Self.firstLine(of: ["redis-server", "--version"]),
             loadAtStart: currentLoad())
     }
 
@@ -42,16 +43,10 @@ struct MachineDescription: Sendable, Codable {
     }
 
     /// The first line a command prints, or `unknown`.
-    static func firstLine(of command: [String]) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "unknown" }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? "unknown"
+    static func firstLine(of command: [String]) async -> String {
+        guard let outcome = try? await ChildProcess.run("/usr/bin/env", command, timeout: .seconds(30)) else {
+            return "unknown"
+        }
+        return outcome.standardOutput.split(separator: "\n").first.map(String.init) ?? "unknown"
     }
 }

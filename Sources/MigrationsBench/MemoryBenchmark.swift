@@ -1,4 +1,5 @@
 import Foundation
+import MigrationsTestSupport
 import RedisTestSupport
 
 /// Memory: the peak resident set size of a process reading the status of 10,000 migrations, against the
@@ -76,9 +77,9 @@ struct MemoryBenchmark {
         let useTime = FileManager.default.isExecutableFile(atPath: Self.timeTool)
         let child =
             useTime
-            ? try ChildProcess.launch(Self.timeTool, ["-v"] + command)
-            : try ChildProcess.launch(command[0], Array(command.dropFirst()))
-        guard let status = await child.wait(limit: .seconds(120)), status == 0 else {
+            ? try await ChildProcess.launch(Self.timeTool, ["-v"] + command)
+            : try await ChildProcess.launch(command[0], Array(command.dropFirst()))
+        guard let status = (try? await child.wait(timeout: .seconds(120)))?.status, status == 0 else {
             throw BenchFailure(
                 "\(command.prefix(3).joined(separator: " ")) failed: \(child.standardError.suffix(2000))")
         }

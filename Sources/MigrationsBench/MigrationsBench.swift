@@ -68,7 +68,7 @@ enum MigrationsBench {
     // MARK: - The run
 
     private static func run(_ options: BenchOptions, command: String) async -> BenchReport {
-        let machine = MachineDescription.current()
+        let machine = await MachineDescription.current()
         var report = BenchReport(
             command: command, date: Date().formatted(.iso8601), machine: machine, figures: [], failures: [])
         let server: RedisServer
@@ -81,7 +81,7 @@ enum MigrationsBench {
         defer { server.stop() }
         let placements: [CPUPlacement?] = CPUPlacement.available.isEmpty ? [nil] : CPUPlacement.available
         if !CPUPlacement.available.isEmpty, let pid = server.pid {
-            do { try CPUPlacement.pin(pid, to: "0") } catch { report.failures.append("\(error)") }
+            do { try await CPUPlacement.pin(pid, to: "0") } catch { report.failures.append("\(error)") }
         }
         let quick = options.quick
         let statusCount = quick ? 2_000 : 10_000

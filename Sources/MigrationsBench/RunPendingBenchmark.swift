@@ -1,6 +1,7 @@
 import Foundation
 import Migrations
 import MigrationsRedis
+import MigrationsTestSupport
 import RedisClient
 import RedisTestSupport
 
@@ -97,13 +98,13 @@ struct RunPendingBenchmark {
 
     private func runReference(prefix: String, admin: RedisConnection) async throws -> (Double, RoundTripCount) {
         try await CommandStats.reset(on: admin)
-        let child = try ChildProcess.launch(
+        let child = try await ChildProcess.launch(
             "/usr/bin/env",
             (placement?.childPrefix ?? []) + [
                 python, referenceRunner, "--url", server.url, "--prefix", prefix, "--count", String(migrationCount),
                 "--ttl-ms", "30000",
             ])
-        guard let status = await child.wait(limit: .seconds(600)), status == 0 else {
+        guard let status = (try? await child.wait(timeout: .seconds(600)))?.status, status == 0 else {
             throw BenchFailure("the reference runner failed: \(child.standardError)")
         }
         let stats = try await CommandStats.read(from: admin)

@@ -1,6 +1,7 @@
 import Foundation
 import Migrations
 import MigrationsRedis
+import MigrationsTestSupport
 import RedisClient
 import RedisTestSupport
 import Synchronization
@@ -68,7 +69,7 @@ struct TakeoverBenchmark {
         let admin = try await RedisConnection(configuration: server.configuration())
         defer { admin.close() }
         let ttl = String(Int(timeToLive.seconds * 1000))
-        let holder = try ChildProcess.launch(
+        let holder = try await ChildProcess.launch(
             ChildProcess.currentExecutable,
             [
                 "child", "worker", "--url", server.url, "--prefix", prefix, "--stem", "takeover", "--count", "1",
@@ -107,7 +108,7 @@ struct TakeoverBenchmark {
         var fencedOff = true
         if signal == SIGSTOP {
             holder.signal(SIGCONT)
-            let status = await holder.wait(limit: .seconds(30))
+            let status = (try? await holder.wait(timeout: .seconds(30)))?.status
             let record = try await admin.send(["GET", "\(prefix):\(name):result"]).bytes
                 .flatMap { try? MigrationResult.decode(from: Data($0)) }
             let fence = try await admin.send(["GET", "\(prefix):\(name):fence"]).string
@@ -115,7 +116,7 @@ struct TakeoverBenchmark {
                 status == 1 && holder.standardOutput.contains("\"failure\":\"lease-lost\"")
                 && record?.pid == ProcessInfo.processInfo.processIdentifier && fence == "2"
         } else {
-            _ = await holder.wait(limit: .seconds(30))
+            _ = try? await holder.wait(timeout: .seconds(30))
         }
         let runs = try await admin.send(["GET", "\(prefix)-count:\(name)"]).string
         guard runs == "2" else {

@@ -1,33 +1,43 @@
 public import Foundation
+import Subprocess
+import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Musl)
+    import Musl
 #elseif canImport(Darwin)
-    public import Darwin
+    import Darwin
 #endif
 
-/// A built executable of this package (or any program) run as a real child process in a test.
+/// A built executable of this package (or any program) run as a real child process, started with
+/// swift-subprocess and watched until it exits.
 ///
 /// Output goes to files rather than pipes, so a chatty child can never block on a full pipe; read it
-/// at any time with ``standardOutput`` and ``standardError``. A child still running when the last
-/// reference goes away is killed.
+/// at any time with ``standardOutput`` and ``standardError``. Signals reach the child or, once it has
+/// exited, nobody (``PinnedProcess``). A child still running when the last reference goes away is killed.
 ///
 /// ```swift
-/// let worker = try ChildProcess.launch("FaultDrillWorker", ["--url", server.url, "--count", "50"])
+/// let worker = try await ChildProcess.launch("migrations-test-worker", ["drill", "--url", server.url])
 /// let outcome = try await worker.wait(timeout: .seconds(60))
 /// #expect(outcome.status == 0, "\(outcome)")
 /// ```
-public final class ChildProcess: @unchecked Sendable {
-    // @unchecked: `Process` is not Sendable. It is configured before `run()` and afterwards only read
-    // through its thread-safe accessors (`processIdentifier`, `isRunning`, `terminationStatus`).
-    private let process: Process
+public final class ChildProcess: Sendable {
+    /// The child's process id.
+    public let pid: Int32
+    /// When the child was started.
+    public let launchedAt: ContinuousClock.Instant
+
     private let pinned: PinnedProcess
+    private let exit: ExitRecord
     private let outputPath: String
     private let errorPath: String
+    private let ownsOutputFiles: Bool
 
     /// What a finished process printed and how it exited.
     public struct Outcome: Sendable, CustomStringConvertible {
-        /// The exit status (or the signal that ended it).
+        /// The exit status, or the number of the signal that ended it.
         public let status: Int32
         /// Everything written to standard output.
         public let standardOutput: String
@@ -35,6 +45,11 @@ public final class ChildProcess: @unchecked Sendable {
         public let standardError: String
 
         /// Creates an outcome.
+        ///
+        /// - Parameters:
+        ///   - status: The exit status, or the signal that ended the process.
+        ///   - standardOutput: Everything written to standard output.
+        ///   - standardError: Everything written to standard error.
         public init(status: Int32, standardOutput: String, standardError: String) {
             self.status = status
             self.standardOutput = standardOutput
@@ -53,62 +68,106 @@ public final class ChildProcess: @unchecked Sendable {
         public let description: String
 
         /// Creates a timeout error.
+        ///
+        /// - Parameter description: What the child printed before it was killed.
         public init(description: String) {
             self.description = description
         }
     }
 
-    private init(process: Process, outputPath: String, errorPath: String) {
-        self.process = process
-        self.pinned = PinnedProcess(pid: process.processIdentifier)
+    private init(
+        pid: Int32, pinned: PinnedProcess, exit: ExitRecord, outputPath: String, errorPath: String,
+        ownsOutputFiles: Bool
+    ) {
+        self.pid = pid
+        self.launchedAt = .now
+        self.pinned = pinned
+        self.exit = exit
         self.outputPath = outputPath
         self.errorPath = errorPath
+        self.ownsOutputFiles = ownsOutputFiles
     }
 
-    /// The directory holding the package's built products: the test bundle's own directory.
+    deinit {
+        if isRunning { pinned.send(SIGKILL) }
+        if ownsOutputFiles {
+            try? FileManager.default.removeItem(atPath: outputPath)
+            try? FileManager.default.removeItem(atPath: errorPath)
+        }
+    }
+
+    /// The directory holding the package's built products: the running executable's own directory.
     public static var productsDirectory: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     }
 
-    /// Starts an executable and returns at once.
+    /// The running executable's path, for starting it again in another mode.
+    public static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// Starts an executable and returns once it runs.
     ///
     /// - Parameters:
     ///   - executable: A product name (looked up in ``productsDirectory``) or an absolute path.
     ///   - arguments: The arguments.
     ///   - environment: The whole environment of the child; `nil` inherits this process's.
     ///   - directory: The working directory; `nil` inherits this process's.
+    ///   - logFile: A file that receives both output streams, appended to and kept; `nil` writes each
+    ///     stream to a temporary file removed with the child.
+    /// - Returns: The running child.
+    /// - Throws: When the output files cannot be created or the executable cannot be started.
     public static func launch(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String]? = nil,
-        directory: String? = nil
-    ) throws -> ChildProcess {
-        let process = Process()
-        process.executableURL =
-            executable.hasPrefix("/")
-            ? URL(fileURLWithPath: executable) : productsDirectory.appendingPathComponent(executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardInput = FileHandle.nullDevice
-        let stem = FileManager.default.temporaryDirectory
-            .appendingPathComponent("child-\(UUID().uuidString.prefix(12))").path
-        let outputPath = stem + ".out"
-        let errorPath = stem + ".err"
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil),
-            FileManager.default.createFile(atPath: errorPath, contents: nil),
-            let output = FileHandle(forWritingAtPath: outputPath),
-            let error = FileHandle(forWritingAtPath: errorPath)
-        else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: stem])
+        directory: String? = nil,
+        logFile: String? = nil
+    ) async throws -> ChildProcess {
+        let path = executable.hasPrefix("/") ? executable : productsDirectory.appending(path: executable).path
+        let outputPath: String
+        let errorPath: String
+        if let logFile {
+            (outputPath, errorPath) = (logFile, logFile)
+        } else {
+            let stem = FileManager.default.temporaryDirectory.appending(path: "child-\(UUID().uuidString.prefix(12))")
+                .path
+            (outputPath, errorPath) = (stem + ".out", stem + ".err")
         }
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        return ChildProcess(process: process, outputPath: outputPath, errorPath: errorPath)
+        let output = try FileDescriptor.open(
+            FilePath(outputPath), .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite])
+        let error: FileDescriptor
+        do {
+            error = try FileDescriptor.open(
+                FilePath(errorPath), .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite])
+        } catch {
+            try? output.close()
+            throw error
+        }
+        let exit = ExitRecord()
+        let (pid, pinned) = try await Self.spawn(
+            Configuration(
+                executable: .path(FilePath(path)),
+                arguments: Arguments(arguments),
+                environment: environment.map(Self.environment) ?? .inherit,
+                workingDirectory: directory.map { FilePath($0) }
+            ),
+            output: output, error: error, exit: exit)
+        return ChildProcess(
+            pid: pid, pinned: pinned, exit: exit, outputPath: outputPath, errorPath: errorPath,
+            ownsOutputFiles: logFile == nil)
     }
 
     /// Runs an executable to completion, killing it after `timeout`.
+    ///
+    /// - Parameters:
+    ///   - executable: A product name (looked up in ``productsDirectory``) or an absolute path.
+    ///   - arguments: The arguments.
+    ///   - environment: The whole environment of the child; `nil` inherits this process's.
+    ///   - directory: The working directory; `nil` inherits this process's.
+    ///   - timeout: How long the child may run.
+    /// - Returns: How it exited and what it printed.
+    /// - Throws: ``Timeout`` when the child had to be killed, or the error of ``launch(_:_:environment:directory:logFile:)``.
     public static func run(
         _ executable: String,
         _ arguments: [String],
@@ -119,14 +178,22 @@ public final class ChildProcess: @unchecked Sendable {
         try await launch(executable, arguments, environment: environment, directory: directory).wait(timeout: timeout)
     }
 
-    /// The child's process id.
-    public var pid: Int32 { process.processIdentifier }
+    /// Whether the child still runs (a stopped child counts as running).
+    ///
+    /// Asked of the kernel, not of the task that reaps the child, so that a synchronous caller polling
+    /// it (``RedisTestSupport``'s `stop()`) never waits for a cooperative thread it may itself occupy.
+    public var isRunning: Bool { exit.status == nil && !pinned.hasExited }
 
-    /// Whether the child still runs.
-    public var isRunning: Bool { process.isRunning }
+    /// The exit status (or the signal that ended the child), once it has exited.
+    public var status: Int32? { exit.status }
+
+    /// When the child's exit was seen, once it has exited.
+    public var exitedAt: ContinuousClock.Instant? { exit.at }
 
     /// Sends a signal to the child, and to nobody once it has exited: the child is pinned by a pidfd
     /// (``PinnedProcess``), so a late signal never reaches a process that reused its pid.
+    ///
+    /// - Parameter number: The signal number, such as `SIGSTOP`.
     public func signal(_ number: Int32) {
         pinned.send(number)
     }
@@ -139,31 +206,94 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Waits for the child to exit, polling without blocking a thread, and kills it after `timeout`.
     ///
+    /// - Parameter timeout: How long to wait.
+    /// - Returns: How it exited and what it printed.
     /// - Throws: ``Timeout`` when the child had to be killed.
     public func wait(timeout: Duration = .seconds(120)) async throws -> Outcome {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now >= deadline {
-                signal(SIGKILL)
-                process.waitUntilExit()
-                throw Timeout(description: "the child did not exit within \(timeout)\n\(outcome())")
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        if await waitForExit(within: timeout) { return outcome() }
+        signal(SIGKILL)
+        signal(SIGCONT)
+        _ = await waitForExit(within: .seconds(10))
+        throw Timeout(description: "the child did not exit within \(timeout)\n\(outcome())")
+    }
+
+    /// Waits until the child has exited and its status is known, at most `limit`, without killing it.
+    ///
+    /// - Parameter limit: How long to wait.
+    /// - Returns: Whether it exited in time.
+    public func waitForExit(within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while exit.status == nil {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
         }
-        process.waitUntilExit()
-        return outcome()
+        return true
     }
 
     private func outcome() -> Outcome {
-        Outcome(
-            status: process.isRunning ? -1 : process.terminationStatus,
-            standardOutput: standardOutput,
-            standardError: standardError)
+        Outcome(status: exit.status ?? -1, standardOutput: standardOutput, standardError: standardError)
     }
 
-    deinit {
-        if process.isRunning { pinned.send(SIGKILL) }
-        try? FileManager.default.removeItem(atPath: outputPath)
-        try? FileManager.default.removeItem(atPath: errorPath)
+    // MARK: - Starting and watching
+
+    /// Starts the child in a task of its own that runs until the child exits, and returns once it runs.
+    ///
+    /// swift-subprocess keeps a child only for the span of a closure; the task holds that span open for
+    /// the child's whole life, records its exit in `exit`, and is detached, so that cancelling the caller
+    /// never kills a child that a test still means to signal or wait for.
+    private static func spawn(
+        _ configuration: Configuration, output: FileDescriptor, error: FileDescriptor, exit: ExitRecord
+    ) async throws -> (Int32, PinnedProcess) {
+        try await withCheckedThrowingContinuation { started in
+            Task.detached {
+                var didStart = false
+                do {
+                    let result = try await Subprocess.run(
+                        configuration,
+                        input: .none,
+                        output: .fileDescriptor(output, closeAfterSpawningProcess: true),
+                        error: .fileDescriptor(error, closeAfterSpawningProcess: true)
+                    ) { execution in
+                        // Pinned before the body returns: the child cannot have been reaped yet.
+                        let pid = execution.processIdentifier.value
+                        didStart = true
+                        started.resume(returning: (pid, PinnedProcess(pid: pid)))
+                    }
+                    exit.finish(result.terminationStatus)
+                } catch {
+                    if didStart {
+                        exit.finish(.exited(-1))
+                    } else {
+                        started.resume(throwing: error)
+                    }
+                }
+            }
+        }
+    }
+
+    private static func environment(_ variables: [String: String]) -> Environment {
+        .custom(
+            Dictionary(
+                uniqueKeysWithValues: variables.compactMap { name, value in
+                    Environment.Key(rawValue: name).map { ($0, value) }
+                }))
+    }
+}
+
+/// How and when a child exited, written once by the task that watches it.
+private final class ExitRecord: Sendable {
+    private let state = Mutex<(status: Int32?, at: ContinuousClock.Instant?)>((nil, nil))
+
+    var status: Int32? { state.withLock { $0.status } }
+    var at: ContinuousClock.Instant? { state.withLock { $0.at } }
+
+    func finish(_ termination: TerminationStatus) {
+        let status: Int32 =
+            switch termination {
+            case .exited(let code): code
+            case .signaled(let signal): signal
+            }
+        let now = ContinuousClock.now
+        state.withLock { $0 = (status, now) }
     }
 }

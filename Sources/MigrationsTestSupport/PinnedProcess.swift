@@ -39,6 +39,18 @@ public final class PinnedProcess: Sendable {
         if descriptor >= 0 { close(descriptor) }
     }
 
+    /// Whether the pinned process has ended (a zombie not yet reaped counts as ended).
+    ///
+    /// Read from the kernel on every call (a pidfd turns readable when its process ends), so it never
+    /// waits for whoever reaps the child.
+    public var hasExited: Bool {
+        if descriptor >= 0 {
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            return poll(&entry, 1, 0) == 1
+        }
+        return kill(pid, 0) != 0
+    }
+
     /// Sends `signal` to the pinned process.
     ///
     /// - Parameter signal: The signal number, such as `SIGSTOP`.

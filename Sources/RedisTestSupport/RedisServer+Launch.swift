@@ -1,4 +1,5 @@
 import Foundation
+import MigrationsTestSupport
 import RedisClient
 
 // MARK: - Starting
@@ -52,7 +53,7 @@ extension RedisServer {
     /// Writes `redis.conf`, launches the server and waits until it answers.
     static func launch(
         executable: String, port: Int, directory: String, options: Options, untilLoaded: Bool = true
-    ) async throws -> Process {
+    ) async throws -> ChildProcess {
         let configPath = directory + "/redis.conf"
         let config = configuration(port: port, directory: directory, options: options)
         do {
@@ -60,38 +61,15 @@ extension RedisServer {
         } catch {
             throw RedisServerError(code: .setupFailed, message: "cannot write \(configPath): \(error)")
         }
-        let outputPath = directory + "/stdout.log"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [configPath]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
-        let output = FileHandle(forWritingAtPath: outputPath) ?? FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
+        let process: ChildProcess
         do {
-            try withSignalsUnblocked { try process.run() }
+            process = try await ChildProcess.launch(
+                executable, [configPath], directory: directory, logFile: directory + "/stdout.log")
         } catch {
             throw RedisServerError(code: .launchFailed, message: "cannot launch \(executable): \(error)")
         }
-        try? output.close()
         try await waitUntilReady(process, port: port, directory: directory, untilLoaded: untilLoaded)
         return process
-    }
-
-    /// Runs `body` with no signal blocked on the current thread, then restores the mask.
-    ///
-    /// A child process inherits the signal mask of the thread that spawns it, and the threads of
-    /// Dispatch and of the Swift concurrency pool block most signals. Spawned from such a thread,
-    /// `redis-server` would never see `SIGTERM` and could not shut down gracefully.
-    private static func withSignalsUnblocked<Result>(_ body: () throws -> Result) rethrows -> Result {
-        var none = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&none)
-        pthread_sigmask(SIG_SETMASK, &none, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        return try body()
     }
 
     /// The contents of `redis.conf`.
@@ -141,7 +119,7 @@ extension RedisServer {
     /// Waits until the server answers `PING`; with `untilLoaded`, until it answers something other than
     /// `LOADING` (its data set is in memory), so that a test's first command after a restart sees the data.
     private static func waitUntilReady(
-        _ process: Process, port: Int, directory: String, untilLoaded: Bool
+        _ process: ChildProcess, port: Int, directory: String, untilLoaded: Bool
     ) async throws {
         let deadline = ContinuousClock.now + readinessLimit
         let probe = RedisConfiguration(
@@ -156,7 +134,7 @@ extension RedisServer {
                 var error = RedisServerError(
                     code: .launchFailed,
                     message:
-                        "redis-server on port \(port) exited with status \(process.terminationStatus); log:\n\(log)"
+                        "redis-server on port \(port) exited with status \(process.status ?? -1); log:\n\(log)"
                 )
                 error.isPortTaken = log.contains("Address already in use")
                 throw error
@@ -166,7 +144,7 @@ extension RedisServer {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        process.terminate()
+        process.signal(SIGKILL)
         throw RedisServerError(
             code: .notReady,
             message: "redis-server on port \(port) did not answer PING within \(readinessLimit); log:\n"

@@ -54,22 +54,23 @@ public final class RedisServer: Sendable {
     /// The `redis-server` executable.
     let executable: String
 
-    /// The running process, if any, pinned so that signals never reach a process that reused its pid.
-    let process: Mutex<(process: Process, pinned: PinnedProcess)?>
+    /// The server process (its signals never reach a process that reused its pid).
+    let process: Mutex<ChildProcess>
 
-    init(options: Options, port: Int, directory: String, executable: String, process: Process) {
+    init(options: Options, port: Int, directory: String, executable: String, process: ChildProcess) {
         self.options = options
         self.port = port
         self.directory = directory
         self.unixSocketPath = options.unixSocket ? Self.socketPath(in: directory) : nil
         self.executable = executable
-        self.process = Mutex((process, PinnedProcess(pid: process.processIdentifier)))
+        self.process = Mutex(process)
     }
 
     deinit {
-        if let running = process.withLock({ $0 }), running.process.isRunning {
-            running.pinned.send(SIGKILL)
-            running.pinned.send(SIGCONT)
+        let running = process.withLock { $0 }
+        if running.isRunning {
+            running.signal(SIGKILL)
+            running.signal(SIGCONT)
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -83,12 +84,8 @@ public final class RedisServer: Sendable {
 
     /// The process identifier of the running server, or `nil` when it is stopped.
     public var pid: Int32? {
-        process.withLock { running in
-            guard let running, running.process.isRunning else {
-                return nil
-            }
-            return running.process.processIdentifier
-        }
+        let running = process.withLock { $0 }
+        return running.isRunning ? running.pid : nil
     }
 
     /// Whether the server process is running (paused counts as running).
@@ -164,14 +161,15 @@ public final class RedisServer: Sendable {
     /// Idempotent. Blocks the calling thread until the process has exited, usually a few milliseconds.
     /// The directory stays, so ``restart()`` can bring the same data back.
     public func stop() {
-        guard let running = process.withLock({ $0 }), running.process.isRunning else {
+        let running = process.withLock { $0 }
+        guard running.isRunning else {
             return
         }
-        running.pinned.send(SIGTERM)
-        running.pinned.send(SIGCONT)  // a paused server must run to handle SIGTERM
-        if !Self.waitForExit(of: running.process, within: .seconds(5)) {
-            running.pinned.send(SIGKILL)
-            _ = Self.waitForExit(of: running.process, within: .seconds(5))
+        running.signal(SIGTERM)
+        running.signal(SIGCONT)  // a paused server must run to handle SIGTERM
+        if !Self.waitForExit(of: running, within: .seconds(5)) {
+            running.signal(SIGKILL)
+            _ = Self.waitForExit(of: running, within: .seconds(5))
         }
     }
 
@@ -193,29 +191,29 @@ public final class RedisServer: Sendable {
             options: options,
             untilLoaded: untilLoaded
         )
-        process.withLock { $0 = (relaunched, PinnedProcess(pid: relaunched.processIdentifier)) }
+        process.withLock { $0 = relaunched }
     }
 
     /// Sends a signal to the server process (`SIGKILL` for a crash), and to nobody once it has exited.
     ///
     /// - Parameter number: The signal number.
     public func signal(_ number: Int32) {
-        process.withLock { $0 }?.pinned.send(number)
+        process.withLock { $0 }.signal(number)
     }
 
     /// Freezes the server process with `SIGSTOP`: it accepts nothing and answers nothing until ``resume()``.
     ///
     /// Useful to provoke client timeouts.
     public func pause() {
-        process.withLock { $0 }?.pinned.send(SIGSTOP)
+        process.withLock { $0 }.signal(SIGSTOP)
     }
 
     /// Lets a server frozen by ``pause()`` run again with `SIGCONT`.
     public func resume() {
-        process.withLock { $0 }?.pinned.send(SIGCONT)
+        process.withLock { $0 }.signal(SIGCONT)
     }
 
-    private static func waitForExit(of process: Process, within limit: Duration) -> Bool {
+    private static func waitForExit(of process: ChildProcess, within limit: Duration) -> Bool {
         let deadline = ContinuousClock.now + limit
         while process.isRunning {
             if ContinuousClock.now >= deadline {

@@ -90,7 +90,7 @@ struct ExampleServiceTests {
             "EXAMPLE_BACKFILL_PAUSE_MS": "0",
         ]
         let port = try freePort()
-        let replica = try ChildProcess.launch(
+        let replica = try await ChildProcess.launch(
             "example-service", ["serve", "--port", "\(port)", "--metrics", "--state-dir", "\(work)/state"],
             environment: serviceEnvironment(environment), directory: work)
         try await waitUntilHealthy(port, replica)
@@ -111,7 +111,7 @@ struct ExampleServiceTests {
         replica.signal(SIGTERM)
         #expect(try await replica.wait().status == 0)
 
-        let plain = try ChildProcess.launch(
+        let plain = try await ChildProcess.launch(
             "example-service", ["serve", "--port", "\(port)", "--state-dir", "\(work)/state"],
             environment: serviceEnvironment(environment), directory: work)
         try await waitUntilHealthy(port, plain)
@@ -143,11 +143,16 @@ struct ExampleServiceTests {
             "TENANT_ACME_PLAN": "enterprise", "TENANT_GLOBEX_PLAN": "starter", "EXAMPLE_BACKFILL_PAUSE_MS": "0",
         ]
         let ports = try (0..<3).map { _ in try freePort() }
-        let replicas = try (0..<3).map { index in
-            try ChildProcess.launch(
-                "example-service",
-                ["serve", "--port", "\(ports[index])", "--replica-name", "replica-\(index + 1)", "--lease-ttl", "5"],
-                environment: serviceEnvironment(environment), directory: work)
+        var replicas: [ChildProcess] = []
+        for index in 0..<3 {
+            replicas.append(
+                try await ChildProcess.launch(
+                    "example-service",
+                    [
+                        "serve", "--port", "\(ports[index])", "--replica-name", "replica-\(index + 1)", "--lease-ttl",
+                        "5",
+                    ],
+                    environment: serviceEnvironment(environment), directory: work))
         }
         for (port, replica) in zip(ports, replicas) { try await waitUntilHealthy(port, replica) }
         // Readiness does not wait for the background backfill; one of the replicas' workers runs it.
@@ -200,7 +205,7 @@ struct ExampleServiceTests {
         let before = try await redis.snapshot(matching: "migration:*")
 
         let port = try freePort()
-        let replica = try ChildProcess.launch(
+        let replica = try await ChildProcess.launch(
             "example-service", ["serve", "--port", "\(port)"],
             environment: serviceEnvironment(["REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data"]),
             directory: work)
@@ -231,7 +236,7 @@ struct ExampleServiceTests {
             "REDIS_URL": redis.url, "EXAMPLE_DATA_DIR": "\(work)/data", "EXAMPLE_IMPORT_PAUSE_MS": "1000",
         ]
         let port = try freePort()
-        let replica = try ChildProcess.launch(
+        let replica = try await ChildProcess.launch(
             "example-service", ["serve", "--port", "\(port)", "--lease-ttl", "30", "--triggered-by", "deploy-77"],
             environment: serviceEnvironment(environment), directory: work)
         let lease = "migration:2025-01-15-import-legacy-users:lease"
@@ -253,7 +258,7 @@ struct ExampleServiceTests {
         #expect(record.failure == .cancelled)
         #expect((outcome.standardOutput + outcome.standardError).contains("not serving"), "\(outcome)")
 
-        let successor = try ChildProcess.launch(
+        let successor = try await ChildProcess.launch(
             "example-service", ["serve", "--port", "\(port)"],
             environment: serviceEnvironment(environment.merging(["EXAMPLE_IMPORT_PAUSE_MS": "0"]) { $1 }),
             directory: work)
@@ -274,7 +279,7 @@ struct ExampleServiceTests {
         ]
         let backfill = "migration:2025-04-02-backfill-order-totals"
         let port = try freePort()
-        let first = try ChildProcess.launch(
+        let first = try await ChildProcess.launch(
             "example-service", ["serve", "--port", "\(port)", "--lease-ttl", "2", "--replica-name", "replica-1"],
             environment: serviceEnvironment(environment), directory: work)
         var saved: MigrationCheckpoint?
@@ -292,7 +297,7 @@ struct ExampleServiceTests {
             })
         #expect(checkpoint.pid == first.pid)
 
-        let second = try ChildProcess.launch(
+        let second = try await ChildProcess.launch(
             "example-service", ["serve", "--port", "\(port)", "--lease-ttl", "2", "--replica-name", "replica-2"],
             environment: serviceEnvironment(environment.merging(["EXAMPLE_BACKFILL_PAUSE_MS": "0"]) { $1 }),
             directory: work)
@@ -328,13 +333,13 @@ struct ExampleServiceTests {
         ]
         let backfill = "migration:2025-04-02-backfill-order-totals"
         let ports = try (0..<2).map { _ in try freePort() }
-        func replica(_ index: Int) throws -> ChildProcess {
-            try ChildProcess.launch(
+        func replica(_ index: Int) async throws -> ChildProcess {
+            try await ChildProcess.launch(
                 "example-service",
                 ["serve", "--port", "\(ports[index])", "--lease-ttl", "30", "--replica-name", "replica-\(index + 1)"],
                 environment: serviceEnvironment(environment), directory: work)
         }
-        let first = try replica(0)
+        let first = try await replica(0)
         try await waitUntilHealthy(ports[0], first)
         #expect(try await redis.command("GET", "\(backfill):completed").isNull, "ready before the backfill ended")
         try await waitUntil("the backfill checkpointed 2,000 orders", limit: .seconds(120)) {
@@ -343,7 +348,7 @@ struct ExampleServiceTests {
             }
             return (saved?.completed ?? 0) >= 2_000
         }
-        let second = try replica(1)
+        let second = try await replica(1)
         try await waitUntilHealthy(ports[1], second)
         #expect(try await redis.command("GET", "\(backfill):lease").string?.contains("replica-1") == true)
 

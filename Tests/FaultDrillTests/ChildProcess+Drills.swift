@@ -3,8 +3,15 @@ import MigrationsTestSupport
 
 extension ChildProcess {
     /// Launches the `FaultDrillWorker` executable with `arguments`.
-    static func drillWorker(_ arguments: [String]) throws -> ChildProcess {
-        try launch("FaultDrillWorker", arguments)
+    static func drillWorker(_ arguments: [String]) async throws -> ChildProcess {
+        try await launch("FaultDrillWorker", arguments)
+    }
+
+    /// Launches `count` `FaultDrillWorker` processes with the same `arguments`, one after another.
+    static func drillWorkers(_ count: Int, _ arguments: [String]) async throws -> [ChildProcess] {
+        var workers: [ChildProcess] = []
+        for _ in 0..<count { workers.append(try await drillWorker(arguments)) }
+        return workers
     }
 
     /// Waits at most `limit` for the worker to exit; past it, the worker is killed.

@@ -43,7 +43,7 @@ extension FaultDrills {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let journal = directory + "/journal"
             let prefix = "r13"
-            let holder = try ChildProcess.drillWorker(Self.backfill(server, prefix: prefix, journal: journal))
+            let holder = try await ChildProcess.drillWorker(Self.backfill(server, prefix: prefix, journal: journal))
             try await waitUntil("the holder checkpointed 2,000 items", limit: .seconds(60)) {
                 (try await Self.checkpoint(server, prefix)?.completed ?? 0) >= 2_000
             }
@@ -71,7 +71,7 @@ extension FaultDrills {
             #expect(rows.first?.state == .paused)
             #expect(rows.first?.control?.reason == "replica lag")
 
-            let third = try ChildProcess.drillWorker(
+            let third = try await ChildProcess.drillWorker(
                 Self.backfill(server, prefix: prefix, journal: journal, only: false))
             #expect(await third.exitStatus(within: .seconds(10)) == 0, "\(third.standardError)")
             #expect(third.outputObjects.first?["status"] as? String == "paused")
@@ -83,7 +83,7 @@ extension FaultDrills {
             let notPaused = try await Self.tool(server, prefix, ["resume", "backfill"])
             #expect(notPaused.status == 1, "resuming what is not paused is refused: \(notPaused)")
 
-            let finisher = try ChildProcess.drillWorker(Self.backfill(server, prefix: prefix, journal: journal))
+            let finisher = try await ChildProcess.drillWorker(Self.backfill(server, prefix: prefix, journal: journal))
             #expect(await finisher.exitStatus(within: .seconds(60)) == 0, "\(finisher.standardError)")
             let finished = try #require(finisher.outputObjects.first)
             #expect(finished["status"] as? String == "completed")
@@ -115,7 +115,7 @@ extension FaultDrills {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let journal = directory + "/journal"
             let prefix = "r13c"
-            let holder = try ChildProcess.drillWorker(Self.backfill(server, prefix: prefix, journal: journal))
+            let holder = try await ChildProcess.drillWorker(Self.backfill(server, prefix: prefix, journal: journal))
             try await waitUntil("the holder checkpointed 2,000 items", limit: .seconds(60)) {
                 (try await Self.checkpoint(server, prefix)?.completed ?? 0) >= 2_000
             }
@@ -131,7 +131,7 @@ extension FaultDrills {
             #expect(try await server.string("\(prefix):backfill:error")?.contains("wrong column") == true)
             let saved = try #require(try await Self.checkpoint(server, prefix))
 
-            let later = try ChildProcess.drillWorker(Self.backfill(server, prefix: prefix, journal: journal))
+            let later = try await ChildProcess.drillWorker(Self.backfill(server, prefix: prefix, journal: journal))
             #expect(await later.exitStatus(within: .seconds(60)) == 0, "\(later.standardError)")
             #expect(
                 (later.outputObjects.first?["resumedFrom"] as? [String: Any])?["completed"] as? Int == saved.completed)

@@ -18,11 +18,11 @@ extension FaultDrills {
             let migrationCount = 200
             for round in 0..<5 {
                 let prefix = "r1-round-\(round)"
-                let workers = try (0..<8).map { _ in
-                    try ChildProcess.drillWorker([
+                let workers = try await ChildProcess.drillWorkers(
+                    8,
+                    [
                         "--url", server.url, "--prefix", prefix, "--count", "\(migrationCount)", "--ttl-ms", "5000",
                     ])
-                }
                 var reportedCompleted: [String: Int] = [:]
                 for worker in workers {
                     let status = await worker.exitStatus(within: .seconds(60))

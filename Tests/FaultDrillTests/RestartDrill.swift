@@ -31,13 +31,13 @@ extension FaultDrills {
             let migrationCount = 120
             let journal = NSTemporaryDirectory() + "r4-journal-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: journal) }
-            let workers = try (0..<4).map { _ in
-                try ChildProcess.drillWorker([
+            let workers = try await ChildProcess.drillWorkers(
+                4,
+                [
                     "--url", server.url, "--prefix", prefix, "--count", "\(migrationCount)", "--ttl-ms", "2000",
                     "--step-ms", "10", "--one-by-one", "--attempts", "30", "--command-timeout-ms", "1000",
                     "--record", "journal", "--journal", journal,
                 ])
-            }
             try await waitUntil("a third of the migrations completed", limit: .seconds(30)) {
                 try await server.keys("\(prefix):*:completed").count >= migrationCount / 3
             }

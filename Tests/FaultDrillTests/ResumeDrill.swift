@@ -49,7 +49,7 @@ extension FaultDrills {
         func killAndResume(
             place: [String], readCheckpoint: () async throws -> MigrationCheckpoint?, journal: String
         ) async throws -> (checkpoint: MigrationCheckpoint, redone: Int, result: [String: Any]) {
-            let first = try ChildProcess.drillWorker(Self.backfill(place, journal: journal))
+            let first = try await ChildProcess.drillWorker(Self.backfill(place, journal: journal))
             try await waitUntil("the first process checkpointed 5,000 items", limit: .seconds(60)) {
                 (try await readCheckpoint()?.completed ?? 0) >= 5_000
             }
@@ -62,7 +62,7 @@ extension FaultDrills {
             #expect(checkpoint.completed <= doneByFirst.count)
             #expect(try checkpoint.cursor(as: Int.self) == checkpoint.completed)
 
-            let second = try ChildProcess.drillWorker(Self.backfill(place, journal: journal))
+            let second = try await ChildProcess.drillWorker(Self.backfill(place, journal: journal))
             #expect(await second.exitStatus(within: .seconds(60)) == 0, "the second failed: \(second.standardError)")
             let after = BackfillJournal(path: journal)
             #expect(after.counts.count == Self.total, "every item was processed")
@@ -137,14 +137,14 @@ extension FaultDrills {
             }
             let place = ["--url", server.url, "--prefix", "r12s", "--ttl-ms", "1000"]
             let slow = ["--batch-ms", "30"]
-            let stale = try ChildProcess.drillWorker(Self.backfill(place, journal: journal) + slow)
+            let stale = try await ChildProcess.drillWorker(Self.backfill(place, journal: journal) + slow)
             try await waitUntil("the first holder checkpointed 1,000 items", limit: .seconds(60)) {
                 (try await checkpoint()?.completed ?? 0) >= 1_000
             }
             stale.signal(SIGSTOP)
             let frozenAt = try #require(try await checkpoint())
 
-            let successor = try ChildProcess.drillWorker(Self.backfill(place, journal: journal) + slow)
+            let successor = try await ChildProcess.drillWorker(Self.backfill(place, journal: journal) + slow)
             try await waitUntil("the successor advanced the checkpoint", limit: .seconds(30)) {
                 guard let current = try await checkpoint() else { return false }
                 return current.fencingToken == 2 && current.completed > frozenAt.completed

@@ -66,11 +66,11 @@ extension FaultDrills {
                 }
                 return count
             }
-            let workers = try (0..<4).map { _ in
-                try ChildProcess.drillWorker([
+            let workers = try await ChildProcess.drillWorkers(
+                4,
+                [
                     "--url", server.url, "--prefix", prefix, "--count", "100", "--ttl-ms", "5000",
                 ])
-            }
             for worker in workers {
                 #expect(await worker.exitStatus(within: .seconds(60)) == 0, "worker failed: \(worker.standardError)")
             }

@@ -18,11 +18,11 @@ extension FaultDrills {
                 "--url", server.url, "--prefix", prefix, "--count", "1", "--only", "drill-0", "--ttl-ms", "1000",
                 "--validate-ms", "2000",
             ]
-            let first = try ChildProcess.drillWorker(common)
+            let first = try await ChildProcess.drillWorker(common)
             try await waitUntil("the first process holds the lease") {
                 try await server.command("EXISTS", "\(prefix):drill-0:lease").int == 1
             }
-            let second = try ChildProcess.drillWorker(common)
+            let second = try await ChildProcess.drillWorker(common)
             #expect(await first.exitStatus(within: .seconds(30)) == 0, "\(first.standardError)")
             #expect(await second.exitStatus(within: .seconds(30)) == 0, "\(second.standardError)")
 
@@ -42,11 +42,12 @@ extension FaultDrills {
             let common = [
                 "--url", server.url, "--prefix", prefix, "--count", "1", "--only", "drill-0", "--ttl-ms", "3000",
             ]
-            let stubborn = try ChildProcess.drillWorker(common + ["--timeout-ms", "300", "--stubborn-ms", "7000"])
+            let stubborn = try await ChildProcess.drillWorker(
+                common + ["--timeout-ms", "300", "--stubborn-ms", "7000"])
             try await waitUntil("the stubborn step runs") {
                 try await server.command("LLEN", "\(prefix)-runs:drill-0").int == 1
             }
-            let successor = try ChildProcess.drillWorker(common)
+            let successor = try await ChildProcess.drillWorker(common)
             #expect(await stubborn.exitStatus(within: .seconds(30)) == 1, "\(stubborn.standardError)")
             #expect(await successor.exitStatus(within: .seconds(30)) == 0, "\(successor.standardError)")
 

@@ -24,8 +24,9 @@ enum CLIProcess {
         _ arguments: [String],
         environment: [String: String] = [:],
         directory: String
-    ) throws -> ChildProcess {
-        try ChildProcess.launch(executable, arguments, environment: Self.environment(environment), directory: directory)
+    ) async throws -> ChildProcess {
+        try await ChildProcess.launch(
+            executable, arguments, environment: Self.environment(environment), directory: directory)
     }
 
     /// Runs an executable to completion, killing it after `timeout`.

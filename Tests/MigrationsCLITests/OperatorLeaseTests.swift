@@ -15,7 +15,7 @@ struct OperatorLeaseTests {
     /// Starts the demo's hidden slow migration against the fixture's Redis and waits for its lease and
     /// first published progress.
     private func startSlowMigration(_ fixture: CLIFixture, leaseTTL: String) async throws -> ChildProcess {
-        let child = try CLIProcess.launch(
+        let child = try await CLIProcess.launch(
             "migrations-demo",
             [
                 "migrate", "run", "9999-slow-demo", "--lease-ttl", leaseTTL, "--triggered-by", "lease-test",

@@ -60,7 +60,7 @@ struct OperatorTruthTests {
     func goneHolderOnThisHostIsNotAlive() async throws {
         let fixture = try await CLIFixture.make(redis: true)
         defer { fixture.tearDown() }
-        let finished = try ChildProcess.launch("/bin/true", [])
+        let finished = try await ChildProcess.launch("/bin/true", [])
         let pid = finished.pid
         _ = try await finished.wait(timeout: .seconds(10))
         try await LeaseWriter.write(

@@ -17,23 +17,10 @@ struct TerminalTests {
         _ fixture: CLIFixture, _ arguments: String, environment: [String: String]
     ) async throws -> CLIProcess.Outcome {
         let demo = ChildProcess.productsDirectory.appendingPathComponent("migrations-demo").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: scriptPath)
-        process.arguments = ["-qec", "stty cols 100; \(demo) \(arguments)", "/dev/null"]
-        process.environment = CLIProcess.environment(environment)
-        process.currentDirectoryURL = URL(fileURLWithPath: fixture.directory)
-        let output = fixture.directory + "/terminal.out"
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: output)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return CLIProcess.Outcome(
-            status: process.terminationStatus,
-            standardOutput: (try? String(contentsOfFile: output, encoding: .utf8)) ?? "", standardError: "")
+        let outcome = try await ChildProcess.run(
+            scriptPath, ["-qec", "stty cols 100; \(demo) \(arguments)", "/dev/null"],
+            environment: CLIProcess.environment(environment), directory: fixture.directory, timeout: .seconds(60))
+        return CLIProcess.Outcome(status: outcome.status, standardOutput: outcome.standardOutput, standardError: "")
     }
 
     @Test(
@@ -75,7 +62,7 @@ struct TerminalTests {
     func interruptCancelsCleanly() async throws {
         let fixture = try await CLIFixture.make(redis: true)
         defer { fixture.tearDown() }
-        let child = try CLIProcess.launch(
+        let child = try await CLIProcess.launch(
             "migrations-demo", ["migrate", "run", "9999-slow-demo", "--redis-url", fixture.redisURL],
             environment: ["MIGRATIONS_DEMO_SLOW": "60"], directory: fixture.directory)
         let deadline = ContinuousClock.now + .seconds(20)

@@ -27,7 +27,7 @@ struct WaitingInterruptTests {
             triggeredBy: "deploy-9")
         let before = try await server.snapshot(matching: "migration:*")
 
-        let child = try CLIProcess.launch(
+        let child = try await CLIProcess.launch(
             "migrations-demo", ["migrate", "run", Self.name, "--redis-url", fixture.redisURL],
             directory: fixture.directory)
         let deadline = ContinuousClock.now + .seconds(30)

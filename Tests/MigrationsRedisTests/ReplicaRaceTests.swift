@@ -15,8 +15,8 @@ import Testing
 struct ReplicaRaceTests {
     /// A `FaultDrillWorker` replica running `race-0` … `race-<count-1>`; each `up` INCRs
     /// `migration-count:<name>` and RPUSHes `migration-runs:<name>` with its pid and the server's time.
-    private func worker(_ server: RedisServer, count: Int, extra: [String] = []) throws -> ChildProcess {
-        try ChildProcess.launch(
+    private func worker(_ server: RedisServer, count: Int, extra: [String] = []) async throws -> ChildProcess {
+        try await ChildProcess.launch(
             "FaultDrillWorker", ["--url", server.url, "--count", "\(count)", "--stem", "race"] + extra)
     }
 
@@ -29,7 +29,8 @@ struct ReplicaRaceTests {
     @Test("8 processes running the same 50 migrations run each exactly once, and all end completed")
     func eightProcessesRunEachOnce() async throws {
         let server = try await RedisServer.start()
-        let workers = try (0..<8).map { _ in try worker(server, count: 50, extra: ["--step-ms", "2"]) }
+        var workers: [ChildProcess] = []
+        for _ in 0..<8 { workers.append(try await worker(server, count: 50, extra: ["--step-ms", "2"])) }
         for worker in workers {
             let workerOutcome = try await worker.wait()
             #expect(workerOutcome.status == 0, "worker failed: \(workerOutcome)")
@@ -43,7 +44,7 @@ struct ReplicaRaceTests {
     @Test("a holder killed with SIGKILL mid-up is taken over after its TTL, not before; one record")
     func killedHolderIsTakenOverAfterTheTTL() async throws {
         let server = try await RedisServer.start()
-        let holder = try worker(server, count: 1, extra: ["--ttl-ms", "1000", "--step-ms", "30000"])
+        let holder = try await worker(server, count: 1, extra: ["--ttl-ms", "1000", "--step-ms", "30000"])
         try await waitUntil("the holder takes the lease") {
             try await server.command("EXISTS", "migration:race-0:lease").int == 1
         }
@@ -53,7 +54,7 @@ struct ReplicaRaceTests {
         let leaseLeft = try await server.command("PTTL", "migration:race-0:lease").int ?? 0
         _ = try await holder.wait()
 
-        let successor = try worker(server, count: 1, extra: ["--ttl-ms", "1000"])
+        let successor = try await worker(server, count: 1, extra: ["--ttl-ms", "1000"])
         let successorOutcome = try await successor.wait()
         #expect(successorOutcome.status == 0, "successor failed: \(successorOutcome)")
 
@@ -72,12 +73,12 @@ struct ReplicaRaceTests {
     @Test("a holder stalled past its TTL is refused when it resumes: lease lost, the record is the new holder's")
     func stalledHolderIsFencedOff() async throws {
         let server = try await RedisServer.start()
-        let stale = try worker(server, count: 1, extra: ["--ttl-ms", "1000", "--step-ms", "1500"])
+        let stale = try await worker(server, count: 1, extra: ["--ttl-ms", "1000", "--step-ms", "1500"])
         try await waitUntil("the holder takes the lease") {
             try await server.command("EXISTS", "migration:race-0:lease").int == 1
         }
         stale.signal(SIGSTOP)
-        let successor = try worker(server, count: 1, extra: ["--ttl-ms", "1000"])
+        let successor = try await worker(server, count: 1, extra: ["--ttl-ms", "1000"])
         let successorOutcome = try await successor.wait()
         #expect(successorOutcome.status == 0, "successor failed: \(successorOutcome)")
         stale.signal(SIGCONT)

@@ -122,13 +122,15 @@ struct FileStoreTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let journal = directory + "/journal.log"
         let count = 25
-        let workers = try (0..<2).map { _ in
-            try ChildProcess.launch(
-                "MigrationsTestWorker",
-                [
-                    "--backend", "file", "--target", directory + "/state", "--count", "\(count)", "--journal", journal,
-                    "--step-ms", "10",
-                ])
+        var workers: [ChildProcess] = []
+        for _ in 0..<2 {
+            workers.append(
+                try await ChildProcess.launch(
+                    "MigrationsTestWorker",
+                    [
+                        "--backend", "file", "--target", directory + "/state", "--count", "\(count)", "--journal",
+                        journal, "--step-ms", "10",
+                    ]))
         }
         for worker in workers {
             let outcome = try await worker.wait()
