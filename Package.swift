@@ -182,7 +182,13 @@ let package = Package(
         // MARK: - Tests
         .executableTarget(
             name: "MigrationsTestWorker",
-            dependencies: ["Migrations", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Migrations",
+                "MigrationsRedis",
+                "RedisClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(
@@ -236,7 +242,7 @@ let package = Package(
         .testTarget(
             name: "MigrationsRedisTests",
             dependencies: [
-                "MigrationsTestSupport", "MigrationsRedis", "RedisTestSupport", "FaultDrillWorker",
+                "MigrationsTestSupport", "MigrationsRedis", "RedisTestSupport", "MigrationsTestWorker",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
@@ -266,17 +272,7 @@ let package = Package(
                 "MigrationsTestSupport",
                 "RedisClient",
                 "RedisTestSupport",
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strictSwift6
-        ),
-        .executableTarget(
-            name: "FaultDrillWorker",
-            dependencies: [
-                "Migrations",
-                "MigrationsRedis",
-                "RedisClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6
@@ -289,7 +285,7 @@ let package = Package(
                 "RedisClient",
                 "RedisTestSupport",
                 "MigrationsTestSupport",
-                "FaultDrillWorker",
+                "MigrationsTestWorker",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],

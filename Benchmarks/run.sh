@@ -56,8 +56,9 @@ fi
 
 # MARK: - Build
 
-say "building migrations-bench (release)"
+say "building migrations-bench and the test worker its fleet and takeover figures launch (release)"
 swift build -c release --scratch-path "$scratch" --product migrations-bench
+swift build -c release --scratch-path "$scratch" --product MigrationsTestWorker
 cli_arguments=()
 if grep -q 'name: "migrations"' Package.swift; then
     say "building the operator CLI 'migrations' (release), for the memory figure"

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Migrations
 import MigrationsRedis
+import MigrationsTestSupport
 import RedisClient
 
 /// The application context the benchmark migrations receive: nothing, or a connection to count on.
@@ -52,6 +53,13 @@ enum BenchFixtures {
                 })
         }
         return registry
+    }
+
+    /// The package's test worker, built next to this executable (`Benchmarks/run.sh` builds both): the
+    /// replicas of the fleet and takeover figures.
+    static var testWorker: String {
+        URL(fileURLWithPath: ChildProcess.currentExecutable).deletingLastPathComponent()
+            .appending(path: "MigrationsTestWorker").path
     }
 
     /// A runner over the Redis backend.

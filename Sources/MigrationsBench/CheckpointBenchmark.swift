@@ -166,11 +166,12 @@ struct CheckpointBenchmark {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let journal = directory + "/journal"
         let batch = 100
+        // The test worker's backfill: a journal line per item, 200 µs of CPU a batch.
         let child = try await ChildProcess.launch(
-            ChildProcess.currentExecutable,
+            BenchFixtures.testWorker,
             [
-                "child", "backfill", "--url", server.url, "--prefix", "p7-kill", "--journal", journal,
-                "--items", "10000000", "--batch", String(batch), "--batch-us", "200",
+                "--url", server.url, "--prefix", "p7-kill", "--record", "journal", "--journal", journal,
+                "--backfill", "10000000", "--batch", String(batch), "--batch-us", "200",
                 "--checkpoint-ms", String(Int(interval.seconds * 1000)),
             ])
         let connection = try await RedisConnection(configuration: server.configuration())
@@ -202,51 +203,5 @@ struct CheckpointBenchmark {
     private static func lines(_ path: String) -> Int {
         guard let data = FileManager.default.contents(atPath: path) else { return 0 }
         return data.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-    }
-}
-
-/// `migrations-bench child backfill`: a backfill of `--items` items in batches of `--batch`, spinning
-/// `--batch-us` a batch and appending one line per item to `--journal`, checkpointing every
-/// `--checkpoint-ms`: the process P7 kills.
-enum BackfillChild {
-    static func run(_ arguments: ChildArguments) async -> Int32 {
-        do {
-            let configuration = try RedisConfiguration(url: try arguments.string("url"))
-            let backend = try await RedisMigrationBackend.connect(
-                configuration: configuration, keys: RedisMigrationKeys(prefix: try arguments.string("prefix")))
-            let journal = try arguments.string("journal")
-            let total = try arguments.integer("items", default: 1_000_000)
-            let size = try arguments.integer("batch", default: 100)
-            let spin = Duration.microseconds(try arguments.integer("batch-us", default: 0))
-            var registry = MigrationRegistry<BenchApp>()
-            try registry.register(
-                ClosureMigration<BenchApp>(name: "backfill") { context in
-                    let descriptor = open(journal, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-                    defer { close(descriptor) }
-                    try await context.iterate(from: nil as Int?) { (after: Int?) -> MigrationBatch<Int, Int>? in
-                        let start = after ?? 0
-                        guard start < total else { return nil }
-                        return MigrationBatch(items: Array(start..<min(total, start + size)), cursor: start + size)
-                    } process: { items in
-                        let end = ContinuousClock.now + spin
-                        while ContinuousClock.now < end {}
-                        let bytes = Array(items.map { "\($0)\n" }.joined().utf8)
-                        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-                        await Task.yield()
-                    }
-                })
-            var logger = Logger(label: "p7-child")
-            logger.logLevel = .critical
-            let runner = MigrationRunner(
-                registry: registry, backend: backend, logger: logger,
-                configuration: .init(
-                    triggeredBy: "migrations-bench",
-                    checkpointInterval: .milliseconds(try arguments.integer("checkpoint-ms", default: 1000))))
-            let result = try await runner.run("backfill", context: .silent)
-            return result.isFailure ? 1 : 0
-        } catch {
-            FileHandle.standardError.write(Data("backfill: \(error)\n".utf8))
-            return 3
-        }
     }
 }

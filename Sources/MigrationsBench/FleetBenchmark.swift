@@ -65,13 +65,13 @@ struct FleetBenchmark {
 
     private func runFleet(of count: Int, prefix: String, admin: RedisConnection) async throws -> Outcome {
         let arguments = [
-            "child", "worker", "--url", server.url, "--prefix", prefix, "--stem", "fleet",
+            "--url", server.url, "--prefix", prefix, "--stem", "fleet",
             "--count", String(migrationCount), "--step-ms", "1",
         ]
         let started = ContinuousClock.now
         var children: [ChildProcess] = []
         for _ in 0..<count {
-            children.append(try await ChildProcess.launch(ChildProcess.currentExecutable, arguments))
+            children.append(try await ChildProcess.launch(BenchFixtures.testWorker, arguments))
         }
         var lastExit = started
         for child in children {
@@ -81,7 +81,7 @@ struct FleetBenchmark {
             lastExit = max(lastExit, child.exitedAt ?? .now)
         }
         let counts = try await BenchFixtures.executionCounts(
-            BenchFixtures.names("fleet", count: migrationCount), prefix: prefix, on: admin)
+            (0..<migrationCount).map { "fleet-\($0)" }, prefix: prefix, on: admin)
         return Outcome(
             wall: (lastExit - started).seconds,
             doubleRuns: counts.reduce(0) { $0 + max(0, $1 - 1) },

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MigrationsRedis
 import RedisClient
@@ -16,22 +17,69 @@ import RedisTestSupport
 /// ```
 ///
 /// `Benchmarks/run.sh` installs what the bench needs, builds it and runs it. The bench also has child
-/// modes (`migrations-bench child worker|status …`) that it launches itself for the multi-process figures.
+/// mode (`migrations-bench child status …`) that it launches itself; the fleet, takeover and redo-window
+/// figures launch the package's `MigrationsTestWorker`, built beside it.
 @main
-enum MigrationsBench {
-    static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.first == "child" {
-            exit(await runChild(Array(arguments.dropFirst())))
+struct MigrationsBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrations-bench",
+        abstract: "Measures the figures of BENCHMARKS.md, each against a reference in the same run.",
+        discussion: """
+            Starts its own redis-server on a free loopback port; needs redis-server and redis-benchmark in \
+            PATH, the package's MigrationsTestWorker built beside this executable, and a Python with the \
+            `redis` package for P3 (Benchmarks/run.sh sets all of this up).
+            """,
+        subcommands: [ChildCommand.self])
+
+    @Flag(help: "Smaller workloads and one repetition: a smoke test of the bench itself, not figures to publish.")
+    var quick = false
+
+    @Option(
+        name: .customLong("only"),
+        help: ArgumentHelp(
+            "The groups to run: a comma-separated list of \(BenchOptions.allGroups.joined(separator: ", ")).",
+            valueName: "groups"))
+    var groups: String?
+
+    @Option(help: "How many times each side of a comparison is measured; the median is reported.")
+    var repetitions: Int?
+
+    @Option(help: "The Python interpreter that has `redis` installed (the reference runner of P3).")
+    var python = "python3"
+
+    @Option(name: .customLong("reference-runner"), help: "The redis-py reference runner of P3.")
+    var referenceRunner = "Benchmarks/reference_runner.py"
+
+    @Option(
+        name: .customLong("migrations-cli"),
+        help: "The operator CLI (`migrations`), whose `status --json` the memory figure measures.")
+    var migrationsCLI: String?
+
+    @Option(name: .customLong("markdown"), help: "Where to write the results as a Markdown section.")
+    var markdownPath: String?
+
+    @Option(name: .customLong("json"), help: "Where to write the results as JSON.")
+    var jsonPath: String?
+
+    func validate() throws {
+        if let repetitions, repetitions <= 0 { throw ValidationError("--repetitions needs a positive whole number") }
+        if let unknown = requestedGroups.first(where: { !BenchOptions.allGroups.contains($0) }) {
+            throw ValidationError(
+                "unknown group '\(unknown)'; known: \(BenchOptions.allGroups.joined(separator: ", "))")
         }
-        let options: BenchOptions
-        do {
-            options = try BenchOptions.parse(arguments)
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            exit(error.problem == nil ? 0 : 64)
-        }
-        var report = await run(options, command: (["migrations-bench"] + arguments).joined(separator: " "))
+    }
+
+    private var requestedGroups: [String] {
+        groups.map { $0.lowercased().split(separator: ",").map(String.init) } ?? BenchOptions.allGroups
+    }
+
+    func run() async throws {
+        let options = BenchOptions(
+            groups: BenchOptions.allGroups.filter(requestedGroups.contains), quick: quick,
+            repetitions: repetitions ?? (quick ? 1 : 3), python: python, referenceRunner: referenceRunner,
+            migrationsCLI: migrationsCLI, markdownPath: markdownPath, jsonPath: jsonPath)
+        let command = (["migrations-bench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        var report = await Self.run(options, command: command)
         report.loadAtEnd = MachineDescription.currentLoad()
         print(report.markdown, terminator: "")
         do {
@@ -41,28 +89,9 @@ enum MigrationsBench {
             if let path = options.jsonPath { try report.json().write(to: URL(fileURLWithPath: path)) }
         } catch {
             FileHandle.standardError.write(Data("could not write the results: \(error)\n".utf8))
-            exit(1)
+            throw ExitCode(1)
         }
-        exit(report.failures.isEmpty ? 0 : 1)
-    }
-
-    // MARK: - Child modes
-
-    private static func runChild(_ arguments: [String]) async -> Int32 {
-        do {
-            let options = try ChildArguments(arguments.dropFirst())
-            switch arguments.first {
-            case "worker": return await WorkerChild.run(options)
-            case "status": return await StatusChild.run(options)
-            case "backfill": return await BackfillChild.run(options)
-            default:
-                throw BenchUsageError(
-                    "unknown child mode '\(arguments.first ?? "")'; known: worker, status, backfill")
-            }
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            return 64
-        }
+        if !report.failures.isEmpty { throw ExitCode(1) }
     }
 
     // MARK: - The run

@@ -22,7 +22,7 @@ struct TakeoverBenchmark {
     let timeToLive: Duration
     let phases: [Duration]
 
-    private let name = "takeover-00000"
+    private let name = "takeover-0"
 
     func run() async throws -> [Figure] {
         var figures: [Figure] = []
@@ -70,9 +70,9 @@ struct TakeoverBenchmark {
         defer { admin.close() }
         let ttl = String(Int(timeToLive.seconds * 1000))
         let holder = try await ChildProcess.launch(
-            ChildProcess.currentExecutable,
+            BenchFixtures.testWorker,
             [
-                "child", "worker", "--url", server.url, "--prefix", prefix, "--stem", "takeover", "--count", "1",
+                "--url", server.url, "--prefix", prefix, "--stem", "takeover", "--count", "1",
                 "--only", name, "--step-ms", "60000", "--ttl-ms", ttl,
             ])
         try await waitUntil("the holder started its up", limit: .seconds(15)) {

@@ -2,12 +2,12 @@ import Foundation
 import MigrationsTestSupport
 
 extension ChildProcess {
-    /// Launches the `FaultDrillWorker` executable with `arguments`.
+    /// Launches the `MigrationsTestWorker` executable with `arguments`.
     static func drillWorker(_ arguments: [String]) async throws -> ChildProcess {
-        try await launch("FaultDrillWorker", arguments)
+        try await launch("MigrationsTestWorker", arguments)
     }
 
-    /// Launches `count` `FaultDrillWorker` processes with the same `arguments`, one after another.
+    /// Launches `count` `MigrationsTestWorker` processes with the same `arguments`, one after another.
     static func drillWorkers(_ count: Int, _ arguments: [String]) async throws -> [ChildProcess] {
         var workers: [ChildProcess] = []
         for _ in 0..<count { workers.append(try await drillWorker(arguments)) }

@@ -62,17 +62,25 @@ struct ObservabilityRedisTests {
             while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(20)) }
         }
         let metrics = TestMetrics()
+        // The lease is lost by the operator's unlock, never by expiry: a TTL far above any stall of a
+        // loaded machine keeps it that way.
         let harness = try await RedisHarness.start(
-            [migration], leaseTimeToLive: .seconds(3),
+            [migration], leaseTimeToLive: .seconds(9),
             configuration: .init(
                 triggeredBy: "tests", checkpointInterval: .milliseconds(50), metricsFactory: metrics))
         defer { harness.server.stop() }
         let runner = harness.runner
 
-        let run = Task { try await runner.run("long", context: harness.app) }
-        try await waitUntil("the first checkpoint is written") {
-            try await harness.get("migration:long:checkpoint") != nil
+        let finished = Shared(false)
+        let run = Task {
+            defer { finished.set(true) }
+            return try await runner.run("long", context: harness.app)
         }
+        defer { run.cancel() }
+        try await waitUntil("the first checkpoint is written, or the run ended") {
+            try await harness.get("migration:long:checkpoint") != nil || finished.value
+        }
+        try #require(!finished.value, "the run ended before its first checkpoint: \(try await run.value)")
         _ = try await harness.backend.leaseProvider.forceUnlock("long")
         let result = try await run.value
 

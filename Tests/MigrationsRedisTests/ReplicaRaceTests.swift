@@ -10,14 +10,14 @@ import Testing
     import Glibc
 #endif
 
-/// Real processes (the `FaultDrillWorker` executable) racing on one real Redis.
+/// Real processes (the `MigrationsTestWorker` executable) racing on one real Redis.
 @Suite("Replicas racing on Redis", .serialized, .timeLimit(.minutes(5)))
 struct ReplicaRaceTests {
-    /// A `FaultDrillWorker` replica running `race-0` … `race-<count-1>`; each `up` INCRs
+    /// A `MigrationsTestWorker` replica running `race-0` … `race-<count-1>`; each `up` INCRs
     /// `migration-count:<name>` and RPUSHes `migration-runs:<name>` with its pid and the server's time.
     private func worker(_ server: RedisServer, count: Int, extra: [String] = []) async throws -> ChildProcess {
         try await ChildProcess.launch(
-            "FaultDrillWorker", ["--url", server.url, "--count", "\(count)", "--stem", "race"] + extra)
+            "MigrationsTestWorker", ["--url", server.url, "--count", "\(count)", "--stem", "race"] + extra)
     }
 
     private func counts(_ server: RedisServer, count: Int) async throws -> [Int] {

@@ -128,16 +128,17 @@ struct FileStoreTests {
                 try await ChildProcess.launch(
                     "MigrationsTestWorker",
                     [
-                        "--backend", "file", "--target", directory + "/state", "--count", "\(count)", "--journal",
-                        journal, "--step-ms", "10",
+                        "--state-dir", directory + "/state", "--stem", "race", "--count", "\(count)", "--record",
+                        "journal", "--journal", journal, "--step-ms", "10",
                     ]))
         }
         for worker in workers {
             let outcome = try await worker.wait()
             #expect(outcome.status == 0, "worker failed: \(outcome)")
         }
+        // One `<name> <pid>` line per execution.
         let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
-        let runs = Dictionary(grouping: lines, by: { $0 }).mapValues(\.count)
+        let runs = Dictionary(grouping: lines, by: { $0.split(separator: " ")[0] }).mapValues(\.count)
         #expect(runs.count == count)
         #expect(runs.values.allSatisfy { $0 == 1 }, "double runs: \(runs.filter { $0.value > 1 })")
         let store = try FileStateStore(directory: directory + "/state")
