@@ -167,6 +167,9 @@ let package = Package(
             name: "MigrationsTestSupport",
             dependencies: [
                 "CProcessSignals",
+                "Migrations",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

@@ -187,7 +187,9 @@ public final class ChildProcess: Sendable {
     /// The exit status (or the signal that ended the child), once it has exited.
     public var status: Int32? { exit.status }
 
-    /// When the child's exit was seen, once it has exited.
+    /// When the child's exit was first seen, once it has exited: by a waiter polling the kernel (every
+    /// 5 ms) or by the task that reaps it, whichever saw it first. Measure how soon a child stopped
+    /// with this rather than with the time a wait returned, which also counts this process's scheduling.
     public var exitedAt: ContinuousClock.Instant? { exit.at }
 
     /// Sends a signal to the child, and to nobody once it has exited: the child is pinned by a pidfd
@@ -224,6 +226,7 @@ public final class ChildProcess: Sendable {
     public func waitForExit(within limit: Duration) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while exit.status == nil {
+            if pinned.hasExited { exit.noteEnded(at: .now) }
             guard ContinuousClock.now < deadline else { return false }
             try? await Task.sleep(for: .milliseconds(5))
         }
@@ -294,6 +297,13 @@ private final class ExitRecord: Sendable {
             case .signaled(let signal): signal
             }
         let now = ContinuousClock.now
-        state.withLock { $0 = (status, now) }
+        state.withLock { $0 = (status, $0.at ?? now) }
+    }
+
+    /// Records that the child was seen to have ended at `instant`, unless an earlier sighting was.
+    func noteEnded(at instant: ContinuousClock.Instant) {
+        state.withLock { state in
+            if state.at == nil { state.at = instant }
+        }
     }
 }

@@ -219,7 +219,7 @@ struct ExampleServiceTests {
         let signalled = ContinuousClock.now
         replica.signal(signal)
         let outcome = try await replica.wait(timeout: .seconds(20))
-        let took = ContinuousClock.now - signalled
+        let took = (replica.exitedAt ?? ContinuousClock.now) - signalled
         #expect(took < .seconds(2), "serve went on \(took) after the signal")
         #expect(outcome.status == 5, "\(outcome)")
         #expect((outcome.standardOutput + outcome.standardError).contains("cancelled while waiting"), "\(outcome)")

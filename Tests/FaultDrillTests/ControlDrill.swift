@@ -53,7 +53,7 @@ extension FaultDrills {
             #expect(paused.standardOutput.contains("to pause 'backfill'"), "\(paused.standardOutput)")
             let askedAt = ContinuousClock.now
             #expect(await holder.exitStatus(within: .seconds(20)) == 0, "\(holder.standardError)")
-            let stoppedAfter = ContinuousClock.now - askedAt
+            let stoppedAfter = (holder.exitedAt ?? ContinuousClock.now) - askedAt
             #expect(stoppedAfter < .seconds(3), "the holder took \(stoppedAfter) to stop (TTL/3 = 0.5 s)")
             let report = try #require(holder.outputObjects.first)
             #expect(report["status"] as? String == "paused", "\(holder.standardOutput)")

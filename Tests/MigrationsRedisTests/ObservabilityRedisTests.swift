@@ -80,7 +80,11 @@ struct ObservabilityRedisTests {
         try await waitUntil("the first checkpoint is written, or the run ended") {
             try await harness.get("migration:long:checkpoint") != nil || finished.value
         }
-        try #require(!finished.value, "the run ended before its first checkpoint: \(try await run.value)")
+        if finished.value {
+            let early = try await run.value
+            Issue.record("the run ended before its first checkpoint: \(early)")
+            return
+        }
         _ = try await harness.backend.leaseProvider.forceUnlock("long")
         let result = try await run.value
 

@@ -42,13 +42,11 @@ func counting(
     )
 }
 
-/// A runner over the given migrations with in-memory state and an in-memory log.
-struct TestHarness {
-    let app = TestApp()
-    let store: any MigrationStateStore
-    let logs = InMemoryLogHandler()
-    let runner: MigrationRunner<TestApp>
+/// The tests' harness: ``MigrationTestHarness`` over a fresh ``TestApp``.
+typealias TestHarness = MigrationTestHarness<TestApp>
 
+extension MigrationTestHarness where App == TestApp {
+    /// A harness over a fresh ``TestApp``, with the intervals, clock and instruments a test picks.
     init(
         _ migrations: [any Migration<TestApp>],
         store: some MigrationStateStore = InMemoryStateStore(),
@@ -60,26 +58,13 @@ struct TestHarness {
         metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
         tracer: any Tracer = NoOpTracer()
     ) throws {
-        self.store = store
-        let handler = logs
-        let logger = Logger(label: "test") { _ in handler }
-        runner = MigrationRunner(
-            registry: try MigrationRegistry(migrations),
-            backend: TestBackend(stateStore: store, leaseProvider: leaseProvider),
-            logger: logger,
+        try self.init(
+            migrations, app: TestApp(), store: store, leaseProvider: leaseProvider,
             configuration: .init(
                 triggeredBy: "tests", progressInterval: progressInterval, checkpointInterval: checkpointInterval,
                 controlPollInterval: controlPollInterval, clock: clock, metricsFactory: metricsFactory,
-                tracer: tracer)
-        )
+                tracer: tracer))
     }
-}
-
-/// A store and leases chosen separately, as tests that fake one of them need.
-struct TestBackend<StateStore: MigrationStateStore, LeaseProvider: MigrationLeaseProvider>: MigrationBackend {
-    let stateStore: StateStore
-    let leaseProvider: LeaseProvider
-    var description: String { "test backend" }
 }
 
 /// A fresh temporary directory, removed by the caller.
@@ -88,19 +73,6 @@ func temporaryDirectory() throws -> String {
         .path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
-}
-
-/// Takes `name`'s lease from `leases` as another holder would, failing the test if it cannot.
-func holdLease(
-    _ name: String,
-    from leases: InProcessLeaseProvider,
-    as holder: LeaseHolder
-) async throws -> any MigrationLease {
-    let acquisition = try await leases.acquire(LeaseRequest(name: name, holder: holder, skipIfCompleted: false))
-    guard case .acquired(let lease, _) = acquisition else {
-        throw TestSetupError(message: "could not take the lease of \(name)")
-    }
-    return lease
 }
 
 struct TestSetupError: Error, CustomStringConvertible {

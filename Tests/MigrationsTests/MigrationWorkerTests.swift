@@ -137,7 +137,7 @@ struct MigrationWorkerTests {
         let leases = InProcessLeaseProvider()
         let harness = try TestHarness([counting("b", schedule: .inBackground)], leaseProvider: leases)
         let other = LeaseHolder(host: "elsewhere", pid: 1, triggeredBy: "other replica")
-        let held = try await holdLease("b", from: leases, as: other)
+        let held = try await leases.hold("b", as: other)
         try await running(worker(harness)) {
             try await waitUntil("the worker tried and backed off") {
                 logged(harness, "background migrations: running 'b'")

@@ -2,6 +2,7 @@ import Foundation
 import InMemoryLogging
 import Logging
 import Migrations
+import MigrationsTestSupport
 import Testing
 
 @Suite("Progress", .timeLimit(.minutes(5)))

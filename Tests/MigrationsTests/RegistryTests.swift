@@ -1,6 +1,7 @@
 import InMemoryLogging
 import Logging
 import Migrations
+import MigrationsTestSupport
 import Testing
 
 @Suite("Registry", .timeLimit(.minutes(5)))

@@ -282,7 +282,7 @@ struct RunnerTests {
         let leases = InProcessLeaseProvider()
         let harness = try TestHarness([counting("a")], leaseProvider: leases)
         let holder = LeaseHolder(host: "replica-2", pid: 42, triggeredBy: "startup")
-        let lease = try await holdLease("a", from: leases, as: holder)
+        let lease = try await leases.hold("a", as: holder)
         let error = await #expect(throws: MigrationError.self) {
             try await harness.runner.run("a", context: harness.app, options: .init(whenHeldElsewhere: .fail))
         }
@@ -297,7 +297,7 @@ struct RunnerTests {
         let leases = InProcessLeaseProvider()
         let harness = try TestHarness([counting("a")], leaseProvider: leases)
         let holder = LeaseHolder(host: "other", pid: 1, triggeredBy: "x")
-        let lease = try await holdLease("a", from: leases, as: holder)
+        let lease = try await leases.hold("a", as: holder)
         async let result = harness.runner.run(
             "a", context: harness.app, options: .init(whenHeldElsewhere: .wait(timeout: .seconds(10))))
         try await Task.sleep(for: .milliseconds(150))
