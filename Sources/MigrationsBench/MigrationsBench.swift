@@ -28,8 +28,19 @@ struct MigrationsBench: AsyncParsableCommand {
             Starts its own redis-server on a free loopback port; needs redis-server and redis-benchmark in \
             PATH, the package's MigrationsTestWorker built beside this executable, and a Python with the \
             `redis` package for P3 (Benchmarks/run.sh sets all of this up).
-            """,
-        subcommands: [ChildCommand.self])
+            """)
+
+    /// Runs `migrations-bench child …` (a process the bench launches itself) or the bench.
+    ///
+    /// The child modes are kept out of the bench's own command tree, so its usage shows only its options.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "child" {
+            await ChildCommand.main(Array(arguments.dropFirst()))
+        } else {
+            await main(arguments)
+        }
+    }
 
     @Flag(help: "Smaller workloads and one repetition: a smoke test of the bench itself, not figures to publish.")
     var quick = false

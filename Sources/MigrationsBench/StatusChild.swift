@@ -7,7 +7,7 @@ import RedisClient
 /// `migrations-bench child`: the measurement processes the bench launches itself.
 struct ChildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "child", abstract: "A process the bench launches itself.", shouldDisplay: false,
+        commandName: "migrations-bench child", abstract: "A process the bench launches itself.",
         subcommands: [StatusChild.self])
 }
 
