@@ -182,14 +182,19 @@ public final class ChildProcess: Sendable {
     ///
     /// Asked of the kernel, not of the task that reaps the child, so that a synchronous caller polling
     /// it (``RedisTestSupport``'s `stop()`) never waits for a cooperative thread it may itself occupy.
-    public var isRunning: Bool { exit.status == nil && !pinned.hasExited }
+    public var isRunning: Bool {
+        guard exit.status == nil else { return false }
+        guard pinned.hasExited else { return true }
+        exit.noteEnded(at: .now)
+        return false
+    }
 
     /// The exit status (or the signal that ended the child), once it has exited.
     public var status: Int32? { exit.status }
 
-    /// When the child's exit was first seen, once it has exited: by a waiter polling the kernel (every
-    /// 5 ms) or by the task that reaps it, whichever saw it first. Measure how soon a child stopped
-    /// with this rather than with the time a wait returned, which also counts this process's scheduling.
+    /// When the child's exit was first seen, once it has exited: by the task that reaps it or by an
+    /// ``isRunning`` check, whichever came first. Measure how soon a child stopped with this rather than
+    /// with the time a wait returned, which also counts the waiter's own scheduling.
     public var exitedAt: ContinuousClock.Instant? { exit.at }
 
     /// Sends a signal to the child, and to nobody once it has exited: the child is pinned by a pidfd
@@ -221,16 +226,28 @@ public final class ChildProcess: Sendable {
 
     /// Waits until the child has exited and its status is known, at most `limit`, without killing it.
     ///
+    /// The wait is suspended, not polling: the task that reaps the child resumes it, and a timer resumes
+    /// it at `limit`. (A suite starts hundreds of tests on two cores; waiters waking every few
+    /// milliseconds delayed the lease renewals sharing those threads.)
+    ///
     /// - Parameter limit: How long to wait.
     /// - Returns: Whether it exited in time.
     public func waitForExit(within limit: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while exit.status == nil {
-            if pinned.hasExited { exit.noteEnded(at: .now) }
-            guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(5))
+        if exit.status != nil { return true }
+        let exit = self.exit
+        let waiter = exit.newWaiter()
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await exit.wait(waiter) }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                exit.expire(waiter)
+                return false
+            }
+            _ = await group.next()
+            group.cancelAll()
+            await group.waitForAll()
+            return exit.status != nil
         }
-        return true
     }
 
     private func outcome() -> Outcome {
@@ -283,9 +300,19 @@ public final class ChildProcess: Sendable {
     }
 }
 
-/// How and when a child exited, written once by the task that watches it.
+/// How and when a child exited, written once by the task that watches it, and the waits suspended
+/// until then.
 private final class ExitRecord: Sendable {
-    private let state = Mutex<(status: Int32?, at: ContinuousClock.Instant?)>((nil, nil))
+    private struct State {
+        var status: Int32?
+        var at: ContinuousClock.Instant?
+        var nextWaiter = 0
+        var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+        /// Waiters whose time ran out before they were suspended.
+        var expired: Set<Int> = []
+    }
+
+    private let state = Mutex(State())
 
     var status: Int32? { state.withLock { $0.status } }
     var at: ContinuousClock.Instant? { state.withLock { $0.at } }
@@ -297,7 +324,13 @@ private final class ExitRecord: Sendable {
             case .signaled(let signal): signal
             }
         let now = ContinuousClock.now
-        state.withLock { $0 = (status, $0.at ?? now) }
+        let waiters = state.withLock { state in
+            state.status = status
+            state.at = state.at ?? now
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume(returning: true) }
     }
 
     /// Records that the child was seen to have ended at `instant`, unless an earlier sighting was.
@@ -305,5 +338,37 @@ private final class ExitRecord: Sendable {
         state.withLock { state in
             if state.at == nil { state.at = instant }
         }
+    }
+
+    /// A new waiter's number, for ``wait(_:)`` and ``expire(_:)``.
+    func newWaiter() -> Int {
+        state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+    }
+
+    /// Suspends until the child's status is known (`true`) or ``expire(_:)`` is called (`false`).
+    func wait(_ waiter: Int) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let immediate: Bool? = state.withLock { state in
+                if state.status != nil { return true }
+                if state.expired.remove(waiter) != nil { return false }
+                state.waiters[waiter] = continuation
+                return nil
+            }
+            if let immediate { continuation.resume(returning: immediate) }
+        }
+    }
+
+    /// Ends `waiter`'s wait with `false`, now or as soon as it starts; nothing once it has ended.
+    func expire(_ waiter: Int) {
+        let continuation = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+            if state.status != nil { return nil }
+            if let continuation = state.waiters.removeValue(forKey: waiter) { return continuation }
+            state.expired.insert(waiter)
+            return nil
+        }
+        continuation?.resume(returning: false)
     }
 }
