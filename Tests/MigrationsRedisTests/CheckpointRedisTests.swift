@@ -116,10 +116,11 @@ struct CheckpointRedisTests {
         #expect(try await inspector.reset("m") == ["migration:m:checkpoint"])
     }
 
-    /// The throttle holds for 5 s, longer than the 5 s lease's local deadline (4.5 s): the run can only
-    /// complete with its first fencing token if the lease was renewed meanwhile. (A shorter lease is lost
-    /// on a machine that runs every suite at once.)
-    @Test("a throttle holding for 5 s: no batch meanwhile, the 5 s lease is renewed, progress says throttled")
+    /// The throttle holds for 8 s, longer than the 8 s lease's local deadline (7.2 s): the run can only
+    /// complete with its first fencing token if the lease was renewed meanwhile. Renewals are due every
+    /// 2.7 s, so a stall of up to about 4.5 s is survived: the suite starts hundreds of tests at once on
+    /// two cores, and a 5 s lease (renewed every 1.7 s) was lost there in one CI run of ten.
+    @Test("a throttle holding for 8 s: no batch meanwhile, the 8 s lease is renewed, progress says throttled")
     func throttleKeepsTheLease() async throws {
         let processed = Shared<[(Int, ContinuousClock.Instant)]>([])
         let start = Shared<ContinuousClock.Instant?>(nil)
@@ -134,7 +135,7 @@ struct CheckpointRedisTests {
                 processed.update { $0.append((items[0], .now)) }
             }
         }
-        let harness = try await RedisHarness.start([migration], leaseTimeToLive: .seconds(5))
+        let harness = try await RedisHarness.start([migration], leaseTimeToLive: .seconds(8))
         defer { harness.server.stop() }
         var options = MigrationRunOptions()
         options.throttle = MigrationThrottle(backoff: .milliseconds(100)).throttled(on: "replication lag") {
@@ -152,9 +153,9 @@ struct CheckpointRedisTests {
             finished.value != nil || harness.runner.progress(of: "lagging")?.throttled == "replication lag"
         }
         #expect(finished.value == nil, "the run ended while throttled: \(finished.value?.error ?? "")")
-        try await waitUntil("the throttle held for 5 s") {
+        try await waitUntil("the throttle held for 8 s") {
             guard let began = start.value else { return false }
-            return finished.value != nil || ContinuousClock.now - began >= .seconds(5)
+            return finished.value != nil || ContinuousClock.now - began >= .seconds(8)
         }
         #expect(processed.value.isEmpty, "a batch ran while throttled")
         released.set(.now)
