@@ -56,7 +56,7 @@ enum BenchFixtures {
     }
 
     /// The package's test worker, built next to this executable (`Benchmarks/run.sh` builds both): the
-    /// replicas of the fleet and takeover figures.
+    /// replicas of the fleet and takeover figures, and the backfill the redo-window figure kills.
     static var testWorker: String {
         URL(fileURLWithPath: ChildProcess.currentExecutable).deletingLastPathComponent()
             .appending(path: "MigrationsTestWorker").path

@@ -19,7 +19,7 @@ import Synchronization
 ///    the difference per batch is the cost of a save when no write is due.
 /// 2. The same saving loop stretched to a few seconds (each batch spins a few microseconds): the
 ///    checkpoint writes counted by Redis (`INFO commandstats`, `evalsha`) against the intervals elapsed.
-/// 3. A backfill in a child process (`child backfill`), killed with `SIGKILL` mid-way: the items it
+/// 3. A backfill in a child process (`MigrationsTestWorker --backfill`), killed with `SIGKILL` mid-way: the items it
 ///    journaled after the last written checkpoint (what the next attempt redoes) against the items it
 ///    processes in one checkpoint interval.
 struct CheckpointBenchmark {

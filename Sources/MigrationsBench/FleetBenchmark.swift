@@ -5,7 +5,7 @@ import RedisTestSupport
 /// P4: a fleet of 8 processes running `runPending` on the same 500 migrations that each take 1 ms, against
 /// one process alone: double runs (must be 0) and wall time.
 ///
-/// Every process is this executable in its `child worker` mode. Wall time runs from launching the first
+/// Every process is the package's `MigrationsTestWorker`. Wall time runs from launching the first
 /// process to the exit of the last, process start-up and connecting included on both sides. A fleet of 2 is
 /// measured too, as context: it tells the cost of contention for the lease from the cost of crowding 8
 /// processes onto a small machine.

@@ -13,7 +13,7 @@ import Synchronization
 /// P5: how long after its holder is killed (`SIGKILL`) or frozen past its TTL (`SIGSTOP`) a waiting
 /// replica takes a migration over, with a 2-second TTL.
 ///
-/// The holder is this executable in its `child worker` mode, in an `up` that sleeps for a minute. The
+/// The holder is the package's `MigrationsTestWorker` (`--only`), in an `up` that sleeps for a minute. The
 /// successor is a runner in this process, already waiting for the lease when the signal is sent. Takeover
 /// time runs from the signal to the successor's `up` starting. Trials signal the holder at different
 /// points of its renewal cycle (it renews every third of the TTL).

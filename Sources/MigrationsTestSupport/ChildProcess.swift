@@ -19,7 +19,7 @@ import SystemPackage
 /// exited, nobody (``PinnedProcess``). A child still running when the last reference goes away is killed.
 ///
 /// ```swift
-/// let worker = try await ChildProcess.launch("migrations-test-worker", ["drill", "--url", server.url])
+/// let worker = try await ChildProcess.launch("MigrationsTestWorker", ["--url", server.url, "--count", "50"])
 /// let outcome = try await worker.wait(timeout: .seconds(60))
 /// #expect(outcome.status == 0, "\(outcome)")
 /// ```
@@ -211,7 +211,7 @@ public final class ChildProcess: Sendable {
     /// Everything the child wrote to standard error so far.
     public var standardError: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
 
-    /// Waits for the child to exit, polling without blocking a thread, and kills it after `timeout`.
+    /// Waits for the child to exit, suspended without blocking a thread, and kills it after `timeout`.
     ///
     /// - Parameter timeout: How long to wait.
     /// - Returns: How it exited and what it printed.

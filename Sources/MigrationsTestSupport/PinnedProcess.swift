@@ -42,7 +42,8 @@ public final class PinnedProcess: Sendable {
     /// Whether the pinned process has ended (a zombie not yet reaped counts as ended).
     ///
     /// Read from the kernel on every call (a pidfd turns readable when its process ends), so it never
-    /// waits for whoever reaps the child.
+    /// waits for whoever reaps the child. Without pidfds it asks `kill(pid, 0)`, which sees a zombie
+    /// as running until it is reaped.
     public var hasExited: Bool {
         if descriptor >= 0 {
             var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
