@@ -7,6 +7,8 @@ struct RedisLease: MigrationLease {
     let name: String
     let fence: LeaseFence
     let provider: RedisLeaseProvider
+    /// The migration whose control request the renewal reads: `name`, or for a shard its migration's.
+    let controlName: String
 
     var timeToLive: Duration? { provider.timeToLive }
 
@@ -24,7 +26,7 @@ struct RedisLease: MigrationLease {
         let reply: RedisReply
         do {
             reply = try await provider.renewals.evaluate(
-                RedisMigrationScripts.renew, keys: [keys.lease(name), keys.control(name)],
+                RedisMigrationScripts.renew, keys: [keys.lease(name), keys.control(controlName)],
                 arguments: [fence.token, String(provider.timeToLiveMilliseconds)])
         } catch {
             throw provider.leaseError("could not renew the lease \(keys.lease(name))", name: name, error)

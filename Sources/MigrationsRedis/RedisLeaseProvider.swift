@@ -67,10 +67,7 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
     /// then read back, and it is ours exactly when it holds our token.
     public func acquire(_ request: LeaseRequest) async throws -> LeaseAcquisition {
         let name = request.name
-        let value = RedisLeaseValue(
-            token: LeaseToken.random(), host: request.holder.host, pid: request.holder.pid,
-            triggeredBy: request.holder.triggeredBy, acquiredAt: request.holder.acquiredAt,
-            ttlMs: timeToLiveMilliseconds, runId: request.holder.runId)
+        let value = leaseValue(for: request.holder)
         let json = String(decoding: try MigrationJSON.encode(value), as: UTF8.self)
         let reply: RedisReply
         do {
@@ -136,8 +133,17 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
                 + "(if it did, it expires within \(timeToLive))", name: name, lastError)
     }
 
-    private func lease(name: String, token: String, fencingToken: UInt64?) -> RedisLease {
-        RedisLease(name: name, fence: LeaseFence(token: token, fencingToken: fencingToken), provider: self)
+    func lease(name: String, token: String, fencingToken: UInt64?, controlName: String? = nil) -> RedisLease {
+        RedisLease(
+            name: name, fence: LeaseFence(token: token, fencingToken: fencingToken), provider: self,
+            controlName: controlName ?? name)
+    }
+
+    /// The lease value a request records, with a new owner token.
+    func leaseValue(for holder: LeaseHolder) -> RedisLeaseValue {
+        RedisLeaseValue(
+            token: LeaseToken.random(), host: holder.host, pid: holder.pid, triggeredBy: holder.triggeredBy,
+            acquiredAt: holder.acquiredAt, ttlMs: timeToLiveMilliseconds, runId: holder.runId)
     }
 
     // MARK: - Waiting

@@ -12,7 +12,7 @@ import RedisClient
 /// Modes: `runPending` by default; `--only NAME` runs one migration; `--one-by-one` runs each with
 /// `run(name)`, retrying a refused or failed run up to `--attempts` times (100 ms apart), as a service
 /// retrying at start-up rides out a Redis restart; `--backfill N` registers one resumable backfill
-/// instead of the counting migrations.
+/// instead of the counting migrations, sharded with `--shards K`.
 ///
 /// Output: a `MigrationResult` a line, or `{"event":"error","name":…,"message":…}` for a refused run.
 /// Exit status: 0 when every migration ended completed or skipped, 1 when one failed, 3 when the
@@ -76,6 +76,9 @@ struct MigrationsTestWorker: AsyncParsableCommand {
     @Option(help: "Register one migration, `backfill`, over this many items instead of the counting ones.")
     var backfill: Int?
 
+    @Option(help: "Shard the backfill into this many shards, each leased, checkpointed and completed on its own.")
+    var shards: Int?
+
     @Option(help: "The backfill's batch size.")
     var batch = 100
 
@@ -130,15 +133,13 @@ struct MigrationsTestWorker: AsyncParsableCommand {
             throw ValidationError("--url or --state-dir is required")
         }
         let counter: RedisConnection? =
-            if record == .redis, let configuration { try await RedisConnection(configuration: configuration) } else {
-                nil
-            }
+            if let configuration { try await RedisConnection(configuration: configuration) } else { nil }
         let migrations: [ClosureMigration<WorkerApp>] =
             if let backfill {
                 [
                     WorkerMigrations.backfill(
                         total: backfill, size: batch, pause: .milliseconds(batchPause),
-                        spin: .microseconds(batchSpin))
+                        spin: .microseconds(batchSpin), shards: shards)
                 ]
             } else {
                 WorkerMigrations.counting(
@@ -150,7 +151,9 @@ struct MigrationsTestWorker: AsyncParsableCommand {
         let runner = MigrationRunner(
             registry: try MigrationRegistry(migrations), backend: backend, logger: logger,
             configuration: .init(triggeredBy: "test-worker", checkpointInterval: .milliseconds(checkpointInterval)))
-        return (runner, WorkerApp(counter: counter, journal: journal, prefix: prefix))
+        return (
+            runner, WorkerApp(counter: counter, countsExecutions: record == .redis, journal: journal, prefix: prefix)
+        )
     }
 
     /// Runs the migrations in the chosen mode and returns the exit status.

@@ -13,6 +13,8 @@ import RedisClient
 struct WorkerApp: Sendable {
     /// The connection that counts executions in Redis, if recording there.
     let counter: RedisConnection?
+    /// Whether each execution is counted in Redis (`--record redis`), not only journalled.
+    let countsExecutions: Bool
     /// The journal file, if recording there.
     let journal: String?
     /// The prefix of the counting keys.
@@ -21,7 +23,7 @@ struct WorkerApp: Sendable {
     /// Counts one execution of `name`: `INCR <prefix>-count:<name>` and `RPUSH <prefix>-runs:<name>
     /// "<pid> <server ms>"` in Redis, and `<name> <pid>` appended to the journal.
     func recordExecution(of name: String) async throws {
-        if let counter {
+        if let counter, countsExecutions {
             let milliseconds = try await serverMilliseconds(counter)
             _ = try await counter.pipeline([
                 ["INCR", "\(prefix)-count:\(name)"],
@@ -33,9 +35,15 @@ struct WorkerApp: Sendable {
 
     /// Pushes `"<pid> <server ms>"` to `<prefix>-ends:<name>`: when a step really returned.
     func recordEnd(of name: String) async throws {
-        guard let counter else { return }
+        guard let counter, countsExecutions else { return }
         let milliseconds = try await serverMilliseconds(counter)
         _ = try await counter.send(["RPUSH", "\(prefix)-ends:\(name)", "\(getpid()) \(milliseconds)"])
+    }
+
+    /// Pushes `"<pid> <fencing token>"` to `<prefix>-shard-runs:<shard>`: an attempt of that shard started.
+    func recordShardAttempt(_ shard: Int, fencingToken: UInt64) async throws {
+        guard let counter else { return }
+        _ = try await counter.send(["RPUSH", "\(prefix)-shard-runs:\(shard)", "\(getpid()) \(fencingToken)"])
     }
 
     /// Appends `<item> <pid>` for every item of a batch, in one `write`.

@@ -37,13 +37,22 @@ enum WorkerMigrations {
     /// `backfill`: items `0..<total` in batches of `size` with the batch helper, sleeping `pause` and
     /// busy-spinning `spin` per batch, and appending `<item> <pid>` lines to the journal for every
     /// processed batch.
-    static func backfill(total: Int, size: Int, pause: Duration, spin: Duration) -> ClosureMigration<WorkerApp> {
-        ClosureMigration<WorkerApp>(name: "backfill") { context in
-            context.progress.setTotal(total)
+    ///
+    /// With `shards`, the backfill is sharded: shard `k` does its ``MigrationShard/slice(of:)`` of the items,
+    /// and each attempt first records `RPUSH <prefix>-shard-runs:<k> "<pid> <fencing token>"`.
+    static func backfill(
+        total: Int, size: Int, pause: Duration, spin: Duration, shards: Int? = nil
+    ) -> ClosureMigration<WorkerApp> {
+        ClosureMigration<WorkerApp>(name: "backfill", sharding: shards.map(MigrationSharding.count)) { context in
+            let items = context.shard?.slice(of: 0..<total) ?? 0..<total
+            if let shard = context.shard {
+                try await context.app.recordShardAttempt(shard.index, fencingToken: context.fencingToken ?? 0)
+            }
+            context.progress.setTotal(items.count)
             try await context.iterate(from: nil as Int?) { (after: Int?) -> MigrationBatch<Int, Int>? in
-                let start = after ?? 0
-                guard start < total else { return nil }
-                let end = min(total, start + size)
+                let start = after ?? items.lowerBound
+                guard start < items.upperBound else { return nil }
+                let end = min(items.upperBound, start + size)
                 return MigrationBatch(items: Array(start..<end), cursor: end)
             } process: { items in
                 if pause > .zero { try await Task.sleep(for: pause) }

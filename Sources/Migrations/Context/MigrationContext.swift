@@ -46,6 +46,13 @@ public struct MigrationContext<App: Sendable>: Sendable {
     /// ``MigrationRunOptions/throttle`` when set.
     public let throttle: MigrationThrottle
 
+    /// The shard this attempt runs, for a migration that declares ``Migration/sharding``; `nil` otherwise.
+    ///
+    /// The step does shard ``MigrationShard/index`` of ``MigrationShard/count`` only (its
+    /// ``MigrationShard/slice(of:)`` of the keys, or the keys it ``MigrationShard/owns(_:)``), and
+    /// ``checkpoint`` is that shard's own: the batch helpers resume each shard where it stopped.
+    public let shard: MigrationShard?
+
     /// Where ``saveCheckpoint(_:)`` keeps the position; `nil` in a dry run and outside the runner.
     let checkpoints: CheckpointRecorder?
     /// The runner's clock, for the throttle's waits.
@@ -66,6 +73,7 @@ public struct MigrationContext<App: Sendable>: Sendable {
     ///   - runId: The run's id.
     ///   - checkpoint: The previous attempt's checkpoint.
     ///   - throttle: The throttle the batch helpers apply.
+    ///   - shard: The shard the step runs, for a sharded migration.
     public init(
         app: App,
         migrationName: String,
@@ -77,19 +85,21 @@ public struct MigrationContext<App: Sendable>: Sendable {
         fencingToken: UInt64? = nil,
         runId: String = MigrationRunID.random(),
         checkpoint: MigrationCheckpoint? = nil,
-        throttle: MigrationThrottle = .none
+        throttle: MigrationThrottle = .none,
+        shard: MigrationShard? = nil
     ) {
         self.init(
             app: app, migrationName: migrationName, logger: logger, metadata: metadata, dryRun: dryRun,
             triggeredBy: triggeredBy, progress: progress, fencingToken: fencingToken, runId: runId,
-            checkpoint: checkpoint, throttle: throttle, checkpoints: nil, clock: RunnerClock(ContinuousClock()))
+            checkpoint: checkpoint, throttle: throttle, checkpoints: nil, clock: RunnerClock(ContinuousClock()),
+            shard: shard)
     }
 
     init(
         app: App, migrationName: String, logger: Logger, metadata: [String: String], dryRun: Bool,
         triggeredBy: String, progress: MigrationProgress, fencingToken: UInt64?, runId: String,
         checkpoint: MigrationCheckpoint?, throttle: MigrationThrottle, checkpoints: CheckpointRecorder?,
-        clock: RunnerClock
+        clock: RunnerClock, shard: MigrationShard? = nil
     ) {
         self.app = app
         self.migrationName = migrationName
@@ -104,6 +114,7 @@ public struct MigrationContext<App: Sendable>: Sendable {
         self.throttle = throttle
         self.checkpoints = checkpoints
         self.clock = clock
+        self.shard = shard
     }
 }
 

@@ -207,6 +207,55 @@ public final class FileStateStore: MigrationStateStore {
         }
     }
 
+    /// Writes the shard's `<shard stem>.done` and, holding `<stem>.shards-lock` so that processes take
+    /// turns, completes the migration if every shard's `.done` is there: the migration's `.done` holds the
+    /// completion (its records summed over the shards), and the shards' `.done` and `.checkpoint` files
+    /// are removed (their results stay in their `.history`).
+    public func markShardCompleted(
+        _ result: MigrationResult, shard: MigrationShard, of name: String, fence: LeaseFence,
+        completion: MigrationResult
+    ) async throws -> ShardCompletion {
+        let stem = MigrationFileName.stem(for: name)
+        let shardStems = MigrationSharding.count(shard.count).shards.map {
+            MigrationFileName.stem(for: $0.storageName(of: name))
+        }
+        let shardStem = shardStems[shard.index]
+        let data = try result.jsonData()
+        return try await BlockingIO.run { [self] in
+            try FileLock.exclusively(path(stem, "shards-lock"), migration: name) {
+                try append(result, shardStem)
+                try AtomicFile.replace(path(shardStem, "done"), with: data)
+                try AtomicFile.remove(path(shardStem, "checkpoint"))
+                let results = try shardStems.map { stem in
+                    try AtomicFile.read(path(stem, "done")).map { try? MigrationResult.decode(from: $0) }
+                }
+                let done = results.filter { $0 != nil }.count
+                let alreadyCompleted = FileManager.default.fileExists(atPath: path(stem, "done"))
+                var completedMigration = false
+                if done == shard.count, !alreadyCompleted {
+                    var final = completion
+                    final.recordsProcessed = results.reduce(0) { $0 + ($1??.recordsProcessed ?? 0) }
+                    try append(final, stem)
+                    try AtomicFile.replace(path(stem, "done"), with: try final.jsonData())
+                    try AtomicFile.remove(path(stem, "error"))
+                    try AtomicFile.remove(path(stem, "failure"))
+                    for shardStem in shardStems {
+                        try AtomicFile.remove(path(shardStem, "done"))
+                        try AtomicFile.remove(path(shardStem, "checkpoint"))
+                    }
+                    completedMigration = true
+                }
+                let error = try AtomicFile.read(path(stem, "error")).map { String(decoding: $0, as: UTF8.self) }
+                let control = try AtomicFile.read(path(stem, "control")).flatMap {
+                    try? MigrationControl.decode(from: $0)
+                }
+                return ShardCompletion(
+                    completedMigration: completedMigration, completedShards: done, migrationError: error,
+                    control: control, disposition: .stillHeld)
+            }
+        }
+    }
+
     private func fencingToken(_ stem: String) throws(MigrationError) -> UInt64? {
         try AtomicFile.read(path(stem, "fence")).flatMap { UInt64(String(decoding: $0, as: UTF8.self)) }
     }

@@ -19,6 +19,15 @@ public protocol MigrationLeaseProvider: Sendable {
     ///
     /// Returning early is allowed: the runner tries ``acquire(_:)`` again after every return.
     func waitForRelease(of name: String, timeout: Duration) async throws
+
+    /// Tries once to take the lease of any free shard of a sharded migration.
+    ///
+    /// The default tries ``acquire(_:)`` on each shard's ``MigrationShard/storageName(of:)`` in
+    /// ``ShardLeaseRequest/searchOrder``; a provider that can look at every shard in one step replaces it.
+    ///
+    /// - Parameter request: The migration, its shard count, the holder and where to start looking.
+    /// - Returns: A free shard's lease, the holders of the held ones, or ``ShardAcquisition/noneLeft``.
+    func claimShard(_ request: ShardLeaseRequest) async throws -> ShardAcquisition
 }
 
 extension MigrationLeaseProvider {

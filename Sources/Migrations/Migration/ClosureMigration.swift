@@ -23,12 +23,15 @@ public struct ClosureMigration<Context: Sendable>: Migration {
     public let stateHooks: MigrationStateHooks<Context>?
     /// Whether it must complete before the service serves or may run in the background.
     public let schedule: MigrationSchedule
+    /// How the work splits across the fleet, if it does.
+    public let sharding: MigrationSharding?
 
     /// Creates a migration from closures.
     ///
     /// - Parameters:
     ///   - name: The stable name; see ``MigrationName``.
     ///   - description: A one-line description.
+    ///   - sharding: How the work splits across the fleet; `nil` (not sharded) by default.
     ///   - validate: Checks prerequisites; `nil` means always valid.
     ///   - up: Runs the migration.
     ///   - down: Undoes it; `nil` means it cannot be rolled back.
@@ -37,6 +40,7 @@ public struct ClosureMigration<Context: Sendable>: Migration {
     public init(
         name: String,
         description: String = "",
+        sharding: MigrationSharding? = nil,
         validate: (@Sendable (MigrationContext<Context>) async throws -> ValidationResult)? = nil,
         up: @escaping @Sendable (MigrationContext<Context>) async throws -> Void,
         down: (@Sendable (MigrationContext<Context>) async throws -> Void)? = nil,
@@ -50,6 +54,7 @@ public struct ClosureMigration<Context: Sendable>: Migration {
         self.downStep = down
         self.stateHooks = stateHooks
         self.schedule = schedule
+        self.sharding = sharding
     }
 
     /// Runs the `up` closure.

@@ -70,6 +70,11 @@ public protocol Migration<Context>: Sendable {
     /// Whether it must complete before the service serves or may run in the background;
     /// ``MigrationSchedule/beforeServing`` by default.
     var schedule: MigrationSchedule { get }
+
+    /// How the work splits across the fleet; `nil` (one attempt does it all) by default. See
+    /// ``MigrationSharding``: each shard is leased, checkpointed and completed on its own, and the step
+    /// reads its shard from ``MigrationContext/shard``.
+    var sharding: MigrationSharding? { get }
 }
 
 // MARK: - Defaults
@@ -97,6 +102,9 @@ extension Migration {
 
     /// ``MigrationSchedule/beforeServing``.
     public var schedule: MigrationSchedule { .beforeServing }
+
+    /// `nil`: not sharded.
+    public var sharding: MigrationSharding? { nil }
 }
 
 extension MigrationError {

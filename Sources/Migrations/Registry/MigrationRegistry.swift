@@ -49,6 +49,7 @@ public struct MigrationRegistry<Context: Sendable>: Sendable {
                 migration: name
             )
         }
+        try Self.checkSharding(of: migration, among: migrations)
         positions[name] = migrations.count
         migrations.append(migration)
         debugLogger?.info(
@@ -70,6 +71,33 @@ public struct MigrationRegistry<Context: Sendable>: Sendable {
     /// The migration registered under `name`, if any.
     public func migration(named name: String) -> (any Migration<Context>)? {
         positions[name].map { migrations[$0] }
+    }
+
+    /// Refuses a sharded migration the runner cannot shard (one with state hooks, or a bad count), and
+    /// a name that would share storage with a sharded migration's shards (`<name>:shard:<k>`).
+    private static func checkSharding(
+        of migration: any Migration<Context>, among registered: [any Migration<Context>]
+    ) throws(MigrationError) {
+        let name = migration.name
+        if let sharding = migration.sharding {
+            try sharding.validate(for: name)
+            if migration.stateHooks != nil {
+                throw MigrationError(
+                    .invalidConfiguration,
+                    "migration '\(name)' is sharded and has state hooks; the runner records each shard in its "
+                        + "state store, so a sharded migration cannot replace it with hooks",
+                    migration: name)
+            }
+        }
+        for other in registered {
+            let (sharded, plain) = other.sharding != nil ? (other, migration) : (migration, other)
+            guard sharded.sharding != nil, plain.name.hasPrefix(sharded.name + ":shard:") else { continue }
+            throw MigrationError(
+                .invalidName,
+                "migration name '\(plain.name)' would share its stored state with a shard of the sharded "
+                    + "migration '\(sharded.name)'; choose a name that does not start with '\(sharded.name):shard:'",
+                migration: plain.name)
+        }
     }
 
     /// The migration registered under `name`.

@@ -79,6 +79,16 @@ public struct MigrationResult: Sendable, Codable, Equatable {
     /// The operator's request that paused or cancelled the run: who, why and when.
     public var control: MigrationControl?
 
+    /// The shard this result is of, in a sharded migration's per-shard record; `nil` otherwise.
+    public var shard: MigrationShard?
+
+    /// How many shards the migration has, in the completion record of a sharded migration (whose
+    /// ``recordsProcessed`` is then the sum over all of them); `nil` otherwise.
+    public var shardCount: Int?
+
+    /// The shards this run completed, in order, in the result a run of a sharded migration returns.
+    public var shardsRun: [Int]?
+
     /// Creates a result.
     public init(
         name: String,

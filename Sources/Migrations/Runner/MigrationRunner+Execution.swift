@@ -27,9 +27,17 @@ extension MigrationRunner {
             span.attributes["migration.run_id"] = runId
             span.attributes["migration.direction"] = direction == .up ? "up" : "down"
             if options.dryRun { span.attributes["migration.dry_run"] = true }
-            let result = try await attempt(
-                migration, direction: direction, app: app, options: options, known: known, runId: runId,
-                instruments: instruments)
+            let result: MigrationResult
+            if let sharding = migration.sharding, direction == .up, !options.dryRun {
+                span.attributes["migration.shards"] = sharding.count
+                result = try await executeSharded(
+                    migration, sharding: sharding, app: app, options: options, known: known, runId: runId,
+                    instruments: instruments)
+            } else {
+                result = try await attempt(
+                    migration, direction: direction, app: app, options: options, known: known, runId: runId,
+                    instruments: instruments)
+            }
             instruments.ended(result)
             span.attributes["migration.outcome"] = AttemptInstruments.outcome(of: result)
             if let token = result.fencingToken {
@@ -68,12 +76,22 @@ extension MigrationRunner {
                 lease: nil, timeout: options.timeout, progress: progress, logger: logger, instruments: instruments
             ) { [self] scope -> Result<(StepOutcome?, MigrationCheckpoint?), any Error> in
                 do {
-                    let checkpoint = resumable ? try await stateStore.state(of: name).checkpoint : nil
-                    if let checkpoint { progress.resume(from: checkpoint) }
-                    let context = makeContext(identity, fencingToken: nil, checkpoint: checkpoint, recorder: nil)
-                    let work = await performWork(
-                        migration, direction: direction, context: context, scope: scope, checkpoints: nil)
-                    return .success((work, checkpoint))
+                    // A sharded migration's dry run goes through its shards in order, in this process.
+                    let shards: [MigrationShard?] =
+                        direction == .up ? migration.sharding?.shards.map { $0 } ?? [nil] : [nil]
+                    var last: (StepOutcome?, MigrationCheckpoint?) = (nil, nil)
+                    for shard in shards {
+                        let unit = AttemptUnit(migration: name, shard: shard)
+                        let checkpoint = resumable ? try await stateStore.state(of: unit.storageName).checkpoint : nil
+                        if let checkpoint { progress.resume(from: checkpoint) }
+                        let context = makeContext(
+                            identity, fencingToken: nil, checkpoint: checkpoint, recorder: nil, shard: shard)
+                        let work = await performWork(
+                            migration, direction: direction, context: context, scope: scope, checkpoints: nil)
+                        last = (work, last.1 ?? checkpoint)
+                        guard let work, work.failure == nil else { break }
+                    }
+                    return .success(last)
                 } catch {
                     return .failure(error)
                 }
@@ -98,18 +116,39 @@ extension MigrationRunner {
         guard case .acquired(let lease, let completionChecked) = acquisition else {
             return run.skipped()
         }
+        return try await runHeld(
+            HeldAttempt(
+                migration: migration, unit: AttemptUnit(migration: name, shard: nil), direction: direction,
+                identity: identity, lease: lease, acquiredAt: acquiredAt, completionChecked: completionChecked,
+                waited: waited, run: run),
+            known: known, instruments: instruments
+        ).result
+    }
+
+    /// Runs the work of an attempt whose lease is held, from reading its state to recording its outcome,
+    /// supervised (renewals, control, timeout) throughout; the lease is released on every path.
+    func runHeld(
+        _ held: HeldAttempt<Context>, known: StoredMigrationState?, instruments: AttemptInstruments
+    ) async throws -> HeldOutcome {
+        let (migration, direction, identity, lease) = (held.migration, held.direction, held.identity, held.lease)
+        let (name, storage, shard, run) = (migration.name, held.unit.storageName, held.unit.shard, held.run)
+        let options = identity.options
+        let progress = identity.progress
+        let hooks = migration.stateHooks
+        let resumable = direction == .up && hooks == nil
         instruments.running(true)
         defer { instruments.running(false) }
 
-        let kept = KeptLease(lease, acquiredAt: acquiredAt, onLoss: instruments.leaseLost)
+        let kept = KeptLease(lease, acquiredAt: held.acquiredAt, onLoss: instruments.leaseLost)
         let fencingToken = lease.fence.fencingToken
         // From here on every line the attempt logs carries the fencing token, as the step's logger does.
-        let leaseLogger = Self.logger(logger, fencingToken: fencingToken)
+        let leaseLogger = Self.logger(identity.logger, fencingToken: fencingToken)
         let store = self.stateStore
+        // Control requests are the migration's, for a shard too: one pause stops every holder.
         let controlPoll = AttemptSupervisor.ControlPoll(interval: configuration.controlPollInterval) {
             try await store.control(of: name)
         }
-        let attempt: Result<MigrationResult, any Error> = await superviseAttempt(
+        let attempt: Result<HeldOutcome, any Error> = await superviseAttempt(
             lease: kept, timeout: options.timeout, progress: progress, logger: leaseLogger, control: controlPoll,
             instruments: instruments
         ) { [self] scope in
@@ -118,25 +157,29 @@ extension MigrationRunner {
                 if let known, known.isCurrent(forFencingToken: fencingToken) {
                     state = known
                 } else {
-                    state = try await stateStore.state(of: name)
+                    state = try await stateStore.state(of: storage)
                 }
                 let checkpoint = resumable ? state.checkpoint : nil
                 let recorder = resumable ? CheckpointRecorder(progress: progress) : nil
                 let context = makeContext(
-                    identity, fencingToken: fencingToken, checkpoint: checkpoint, recorder: recorder)
+                    identity, fencingToken: fencingToken, checkpoint: checkpoint, recorder: recorder, shard: shard)
                 let completed: Bool
                 if let hooks {
                     completed = try await hooks.isCompleted(context)
-                } else if completionChecked && direction == .up {
+                } else if held.completionChecked && direction == .up {
                     completed = false
+                } else if shard != nil {
+                    // A shard is done when it is, or when the whole migration is (its markers are then cleared).
+                    let both = try await stateStore.states(for: [storage, name])
+                    completed = both.values.contains(where: \.isCompleted)
                 } else {
                     completed = try await stateStore.isCompleted(name)
                 }
-                if direction == .up && completed && (options.skipCompleted || hooks != nil) {
+                if direction == .up && completed && (options.skipCompleted || hooks != nil || shard != nil) {
                     try await lease.release()
-                    return .success(run.skipped())
+                    return .success(HeldOutcome(result: run.skipped()))
                 }
-                if waited { instruments.tookOver() }
+                if held.waited { instruments.tookOver() }
                 if direction == .down && !completed {
                     throw MigrationError(
                         .notCompleted,
@@ -144,7 +187,7 @@ extension MigrationRunner {
                         migration: name
                     )
                 }
-                if direction == .up, hooks == nil, let control = state.control {
+                if direction == .up, hooks == nil, shard == nil, let control = state.control {
                     // Asked before this attempt started: pause without running, or record the cancellation.
                     leaseLogger.notice("not starting: \(control.summary)")
                     var outcome =
@@ -152,12 +195,12 @@ extension MigrationRunner {
                         ? StepOutcome.succeeded(warnings: [])
                         : StepOutcome.failed(.cancelled, StepFailure(message: control.summary), warnings: [])
                     outcome.control = control
-                    var result = run.result(
+                    let result = run.result(
                         outcome, dryRun: false, attempts: state.attemptsSoFar + (control.action == .pause ? 0 : 1),
                         fencingToken: fencingToken, progress: progress, resumedFrom: nil)
-                    result = await record(result, hooks: nil, context: context, fence: lease.fence, lease: lease)
-                    log(result, logger: leaseLogger)
-                    return .success(result)
+                    let recorded = await record(result, held: held, context: context)
+                    log(recorded.result, logger: leaseLogger)
+                    return .success(recorded)
                 }
                 if let checkpoint {
                     progress.resume(from: checkpoint)
@@ -165,8 +208,8 @@ extension MigrationRunner {
                 }
                 let writer = recorder.map { recorder in
                     CheckpointWriter(
-                        name: name, recorder: recorder, store: stateStore, lease: kept, host: configuration.host,
-                        runId: runId, attempt: state.attemptsSoFar + 1, clock: clock,
+                        name: storage, recorder: recorder, store: stateStore, lease: kept, host: configuration.host,
+                        runId: identity.runId, attempt: state.attemptsSoFar + 1, clock: clock,
                         interval: configuration.checkpointInterval,
                         interruption: scope.interruption, logger: leaseLogger, instruments: instruments)
                 }
@@ -183,9 +226,9 @@ extension MigrationRunner {
                     result.status = .interrupted
                     result.failure = nil
                 }
-                result = await record(result, hooks: hooks, context: context, fence: lease.fence, lease: lease)
-                log(result, logger: leaseLogger)
-                return .success(result)
+                let recorded = await record(result, held: held, context: context)
+                log(recorded.result, logger: leaseLogger)
+                return .success(recorded)
             } catch {
                 try? await lease.release()
                 return .failure(error)
@@ -319,40 +362,50 @@ extension MigrationRunner {
 
     /// Writes the outcome (in a ``MigrationSpans/record`` span) and releases the lease unless the write did.
     private func record(
-        _ result: MigrationResult,
-        hooks: MigrationStateHooks<Context>?,
-        context: MigrationContext<Context>,
-        fence: LeaseFence,
-        lease: any MigrationLease
-    ) async -> MigrationResult {
+        _ result: MigrationResult, held: HeldAttempt<Context>, context: MigrationContext<Context>
+    ) async -> HeldOutcome {
         await withSpan(MigrationSpans.record) { span in
             span.attributes["migration.name"] = result.name
-            let recorded = await writeOutcome(result, hooks: hooks, context: context, fence: fence, lease: lease)
-            if recorded.status != result.status { span.setStatus(SpanStatus(code: .error, message: recorded.error)) }
+            if let shard = held.unit.shard { span.attributes["migration.shard"] = shard.index }
+            let recorded = await writeOutcome(result, held: held, context: context)
+            if recorded.result.status != result.status {
+                span.setStatus(SpanStatus(code: .error, message: recorded.result.error))
+            }
             return recorded
         }
     }
 
     private func writeOutcome(
-        _ result: MigrationResult,
-        hooks: MigrationStateHooks<Context>?,
-        context: MigrationContext<Context>,
-        fence: LeaseFence,
-        lease: any MigrationLease
-    ) async -> MigrationResult {
+        _ result: MigrationResult, held: HeldAttempt<Context>, context: MigrationContext<Context>
+    ) async -> HeldOutcome {
+        let (hooks, fence, lease) = (held.migration.stateHooks, held.lease.fence, held.lease)
         var result = result
         var disposition = LeaseDisposition.stillHeld
+        var shardCompletion: ShardCompletion?
         do {
             switch (result.status, hooks) {
+            case (.completed, _) where held.unit.shard != nil:
+                let completion = try await recordShardCompletion(result, held: held)
+                shardCompletion = completion
+                disposition = completion.disposition
             case (.completed, let hooks?): try await hooks.markComplete(result, context)
             case (.completed, nil): disposition = try await stateStore.markCompleted(result, fence: fence)
             case (.rolledBack, let hooks?): try await hooks.markRolledBack(result, context)
             case (.rolledBack, nil): disposition = try await stateStore.markRolledBack(result, fence: fence)
-            case (.paused, _): disposition = try await stateStore.markPaused(result, fence: fence)
+            case (.paused, _): disposition = try await stateStore.markPaused(stored(result, held), fence: fence)
             case (.interrupted, _): break
             case (_, _) where result.failure == .leaseLost: break
             case (_, let hooks?): try await hooks.markFailed(result, context)
-            case (_, nil): disposition = try await stateStore.markFailed(result, fence: fence)
+            case (_, nil):
+                disposition = try await stateStore.markFailed(stored(result, held), fence: fence)
+                if let shard = held.unit.shard {
+                    // The shard's failure is the migration's: recorded on it too, after the fenced write.
+                    var failed = result
+                    failed.error = "\(shard) failed: \(result.error ?? "failed")"
+                    failed.shard = shard
+                    _ = try await stateStore.markFailed(failed, fence: nil)
+                    result.error = failed.error
+                }
             }
         } catch let error as MigrationError where error.code == .leaseLost {
             result.status = .failed
@@ -367,9 +420,12 @@ extension MigrationRunner {
             }
         }
         if let control = result.control, control.action == .cancel, result.status == .failed {
-            // The cancellation was honoured: the request is consumed, so a later run resumes.
+            // The cancellation was honoured: the request is consumed, so a later run resumes. A shard's holder
+            // consumes it only when no other shard is held, so that every holder sees it first.
             do {
-                try await stateStore.clearControl(of: result.name, expecting: control)
+                if try await noOtherShardHeld(held) {
+                    try await stateStore.clearControl(of: result.name, expecting: control)
+                }
             } catch {
                 context.logger.warning("could not clear the cancel request", metadata: ["error": "\(error)"])
             }
@@ -382,7 +438,37 @@ extension MigrationRunner {
                     "could not release the lease; it will expire by itself", metadata: ["error": "\(error)"])
             }
         }
-        return result
+        return HeldOutcome(result: result, shardCompletion: shardCompletion)
+    }
+
+    /// The result as the store keeps it for the attempt's unit: under the shard's own name for a shard.
+    private func stored(_ result: MigrationResult, _ held: HeldAttempt<Context>) -> MigrationResult {
+        guard let shard = held.unit.shard else { return result }
+        var stored = result
+        stored.name = held.unit.storageName
+        stored.shard = shard
+        return stored
+    }
+
+    /// Records a completed shard, and the migration's completion if it was the last, in one store write.
+    private func recordShardCompletion(
+        _ result: MigrationResult, held: HeldAttempt<Context>
+    ) async throws -> ShardCompletion {
+        guard let shard = held.unit.shard else { preconditionFailure("only a shard's attempt records a shard") }
+        var completion = result
+        completion.shard = nil
+        completion.shardCount = shard.count
+        return try await stateStore.markShardCompleted(
+            stored(result, held), shard: shard, of: held.migration.name, fence: held.lease.fence,
+            completion: completion)
+    }
+
+    /// Whether no shard of the migration other than this attempt's is held: always for an unsharded one.
+    private func noOtherShardHeld(_ held: HeldAttempt<Context>) async throws -> Bool {
+        guard let shard = held.unit.shard else { return true }
+        let others = MigrationSharding.count(shard.count).shards.filter { $0 != shard }
+        let states = try await stateStore.states(for: others.map { $0.storageName(of: held.migration.name) })
+        return states.values.allSatisfy { $0.holder == nil }
     }
 
     // MARK: - Helpers
@@ -394,7 +480,7 @@ extension MigrationRunner {
         }
     }
 
-    private func claim(_ name: String, progress: MigrationProgress) throws(MigrationError) {
+    func claim(_ name: String, progress: MigrationProgress) throws(MigrationError) {
         let claimed = running.withLock { running in
             if running[name] != nil { return false }
             running[name] = RunningMigration(progress: progress)
@@ -403,16 +489,15 @@ extension MigrationRunner {
         guard claimed else { throw MigrationError.alreadyRunningHere(name) }
     }
 
-    private func unclaim(_ name: String) {
+    func unclaim(_ name: String) {
         _ = running.withLock { $0.removeValue(forKey: name) }
     }
 
-    private func setWaiting(_ name: String, _ wait: LeaseWait?) {
+    func setWaiting(_ name: String, _ wait: LeaseWait?) {
         running.withLock { $0[name]?.leaseWait = wait }
     }
 
-    private func makeLogger(_ migration: any Migration<Context>, options: MigrationRunOptions, runId: String) -> Logger
-    {
+    func makeLogger(_ migration: any Migration<Context>, options: MigrationRunOptions, runId: String) -> Logger {
         var logger = self.logger
         logger[metadataKey: "migration.name"] = "\(migration.name)"
         logger[metadataKey: "migration.run_id"] = "\(runId)"
@@ -431,7 +516,8 @@ extension MigrationRunner {
         _ identity: AttemptIdentity<Context>,
         fencingToken: UInt64?,
         checkpoint: MigrationCheckpoint?,
-        recorder: CheckpointRecorder?
+        recorder: CheckpointRecorder?,
+        shard: MigrationShard? = nil
     ) -> MigrationContext<Context> {
         let logger = Self.logger(identity.logger, fencingToken: fencingToken)
         return MigrationContext(
@@ -447,7 +533,8 @@ extension MigrationRunner {
             checkpoint: checkpoint,
             throttle: identity.options.throttle ?? identity.migration.throttle,
             checkpoints: recorder,
-            clock: clock
+            clock: clock,
+            shard: shard
         )
     }
 
@@ -485,6 +572,39 @@ struct AttemptIdentity<Context: Sendable>: Sendable {
 struct RunningMigration: Sendable {
     let progress: MigrationProgress
     var leaseWait: LeaseWait?
+}
+
+/// What one attempt leases and records: a whole migration, or one shard of a sharded one.
+struct AttemptUnit: Sendable {
+    /// The migration's name.
+    let migration: String
+    /// The shard, for a sharded migration.
+    let shard: MigrationShard?
+
+    /// The name the unit's lease, checkpoint and state are stored under.
+    var storageName: String { shard?.storageName(of: migration) ?? migration }
+}
+
+/// An attempt whose lease is held: what ``MigrationRunner/runHeld(_:known:instruments:)`` runs.
+struct HeldAttempt<Context: Sendable>: Sendable {
+    let migration: any Migration<Context>
+    let unit: AttemptUnit
+    let direction: MigrationDirection
+    let identity: AttemptIdentity<Context>
+    let lease: any MigrationLease
+    /// The instant the successful acquisition started, from which the lease's local expiry is computed.
+    let acquiredAt: Duration
+    /// Whether the provider verified, with the acquisition, that the unit was not completed.
+    let completionChecked: Bool
+    /// Whether the attempt waited for another holder first.
+    let waited: Bool
+    let run: RunRecord
+}
+
+/// How a held attempt ended: its result, and for a completed shard what recording it found.
+struct HeldOutcome: Sendable {
+    var result: MigrationResult
+    var shardCompletion: ShardCompletion?
 }
 
 /// The facts of one run that every result repeats.

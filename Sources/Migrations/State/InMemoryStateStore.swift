@@ -132,4 +132,37 @@ public final class InMemoryStateStore: MigrationStateStore {
             entries[name] = kept.checkpoint == nil && kept.control == nil ? nil : kept
         }
     }
+
+    /// Marks the shard completed and, under the same lock, completes the migration if it was the last.
+    public func markShardCompleted(
+        _ result: MigrationResult, shard: MigrationShard, of name: String, fence: LeaseFence,
+        completion: MigrationResult
+    ) async throws -> ShardCompletion {
+        remember(result)
+        let (report, completed) = entries.withLock { entries in
+            var state = StoredMigrationState(isCompleted: true, lastResult: result)
+            state.fencingToken = entries[result.name]?.fencingToken
+            entries[result.name] = state
+            let names = MigrationSharding.count(shard.count).shards.map { $0.storageName(of: name) }
+            let done = names.filter { entries[$0]?.isCompleted == true }
+            var completed: MigrationResult?
+            if done.count == shard.count, entries[name]?.isCompleted != true {
+                var final = completion
+                final.recordsProcessed = names.reduce(0) { $0 + (entries[$1]?.lastResult?.recordsProcessed ?? 0) }
+                let control = entries[name]?.control
+                entries[name] = StoredMigrationState(isCompleted: true, lastResult: final).with(control: control)
+                for shardName in names {
+                    entries[shardName] = StoredMigrationState(
+                        isCompleted: false, lastResult: entries[shardName]?.lastResult)
+                }
+                completed = final
+            }
+            let report = ShardCompletion(
+                completedMigration: completed != nil, completedShards: done.count,
+                migrationError: entries[name]?.lastError, control: entries[name]?.control, disposition: .stillHeld)
+            return (report, completed)
+        }
+        if let completed { remember(completed) }
+        return report
+    }
 }

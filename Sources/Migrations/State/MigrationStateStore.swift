@@ -92,6 +92,33 @@ public protocol MigrationStateStore: Sendable {
     ///   - keepingCheckpoint: Whether its checkpoint stays, so the next run resumes from it instead of
     ///     starting from the beginning.
     func reset(_ name: String, keepingCheckpoint: Bool) async throws
+
+    /// Records a completed shard of a sharded migration and, if it was the last one not completed, the
+    /// migration's completion, in one step: of all the holders that complete a shard, exactly one writes
+    /// the migration's completion.
+    ///
+    /// The shard's result is stored under its ``MigrationShard/storageName(of:)`` with its completion
+    /// marker, and its checkpoint is removed. The last shard writes `completion` as the migration's result
+    /// (with ``MigrationResult/recordsProcessed`` the sum over every shard's), sets the migration's
+    /// completion marker, clears its last error, and removes every shard's completion marker and
+    /// checkpoint, so that a reset or a rollback leaves nothing behind that a later run would mistake for
+    /// finished work. The shards' fencing counters stay.
+    ///
+    /// - Parameters:
+    ///   - result: The shard's result, named by its storage name.
+    ///   - shard: The shard.
+    ///   - name: The migration's name.
+    ///   - fence: The shard's lease; a store that can check it refuses a stale holder.
+    ///   - completion: The migration's result to write if this was the last shard.
+    /// - Returns: What the write found: whether it completed the migration, the migration's last error
+    ///   and its standing control request.
+    /// - Throws: ``MigrationError`` with code ``MigrationError/Code-swift.struct/leaseLost`` when the fence no
+    ///   longer holds, or ``MigrationError/Code-swift.struct/invalidConfiguration`` from a store without
+    ///   sharding.
+    func markShardCompleted(
+        _ result: MigrationResult, shard: MigrationShard, of name: String, fence: LeaseFence,
+        completion: MigrationResult
+    ) async throws -> ShardCompletion
 }
 
 /// Whether a fenced write also released the lease it was fenced by.
@@ -103,6 +130,18 @@ public enum LeaseDisposition: Sendable, Equatable {
 }
 
 extension MigrationStateStore {
+    /// Refuses: a store must implement sharding to run a sharded migration.
+    public func markShardCompleted(
+        _ result: MigrationResult, shard: MigrationShard, of name: String, fence: LeaseFence,
+        completion: MigrationResult
+    ) async throws -> ShardCompletion {
+        throw MigrationError(
+            .invalidConfiguration,
+            "migration '\(name)' is sharded, but the state store \(Self.self) cannot record shards; "
+                + "implement markShardCompleted(_:shard:of:fence:completion:) or run it unsharded",
+            migration: name)
+    }
+
     /// Clears the completion marker, the last error and the checkpoint, so the migration runs again
     /// from the beginning.
     ///
