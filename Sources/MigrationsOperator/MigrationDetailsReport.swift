@@ -61,6 +61,8 @@ public struct MigrationDetailsReport: Sendable, Codable, Equatable {
     public var problem: String?
     /// Every key of the layout, existing or not.
     public var keys: [Key]
+    /// Every shard and the totals across them, for a sharded migration; `nil` otherwise.
+    public var shards: MigrationShardsSummary?
 
     /// Creates a report from what `RedisMigrationInspector.details(of:)` read.
     ///

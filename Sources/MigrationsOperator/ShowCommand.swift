@@ -42,6 +42,12 @@ struct ShowCommand: AsyncParsableCommand {
                         + "known: \(Self.list(known))")
             }
             var report = MigrationDetailsReport(details)
+            if let count = try await inspector.discoverMigrations().shardCounts[name] {
+                let shards = try await inspector.shards(
+                    of: name, count: count, migrationCompleted: details.state.isCompleted)
+                report.shards = shards
+                report.state = MigrationStatusRow.state(of: details.state, shards: shards)
+            }
             report.history = try await RedisStateStore(connection: inspector.connection, keys: inspector.keys)
                 .history(of: name, limit: 10)
             if json {
@@ -50,6 +56,25 @@ struct ShowCommand: AsyncParsableCommand {
                 StandardStreams.writeOutput(try Self.render(report, style: .forStandardOutput()))
             }
         }
+    }
+
+    /// One row per shard: its state, who holds or completed it, its items.
+    static func shardTable(_ shards: MigrationShardsSummary, style: TerminalStyle) -> String {
+        var table = TextTable(headers: ["SHARD", "STATE", "HOLDER / DONE BY", "ITEMS", "DETAILS"])
+        table.rightAligned = [0, 3]
+        for shard in shards.shards {
+            let who = shard.holder.map { "\($0.host) pid \($0.pid)" } ?? shard.completedBy ?? ""
+            let items =
+                shard.total.map { "\(shard.completed)/\($0)" } ?? (shard.completed > 0 ? "\(shard.completed)" : "")
+            let details = shard.progress?.summary ?? shard.error.map { DisplayFormat.shortened($0) } ?? ""
+            table.append([
+                TextTable.Cell(String(shard.index)),
+                TextTable.Cell(shard.state.rawValue, MigrationStatusTable.attribute(for: shard.state)),
+                TextTable.Cell(who), TextTable.Cell(items),
+                TextTable.Cell(details, shard.state == .failed ? .red : nil),
+            ])
+        }
+        return table.render(style: style)
     }
 
     /// Up to ten quoted names, or `none`.
@@ -93,6 +118,10 @@ struct ShowCommand: AsyncParsableCommand {
         if let result = report.result {
             let resultJSON = try TerminalText.escapingLines(JSONOutput.encode(result))
             output += "\n" + style.apply(.bold, "RESULT") + "\n" + resultJSON + "\n"
+        }
+        if let shards = report.shards {
+            output += "\n" + style.apply(.bold, "SHARDS (\(TerminalText.escaping(shards.summary)))") + "\n"
+            output += shardTable(shards, style: style)
         }
         if !report.history.isEmpty {
             output += "\n" + style.apply(.bold, "HISTORY (last \(report.history.count), newest first)") + "\n"

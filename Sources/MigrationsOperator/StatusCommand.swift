@@ -33,7 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await redis.withInspector { inspector, target in
-            let rows = try await inspector.states().map { MigrationStatusRow(name: $0.name, stored: $0.state) }
+            let rows = try await inspector.statusRows()
             if json {
                 try JSONOutput.write(rows)
                 return

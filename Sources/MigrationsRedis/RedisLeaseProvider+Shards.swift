@@ -19,13 +19,14 @@ extension RedisLeaseProvider {
         let json = String(decoding: try MigrationJSON.encode(value), as: UTF8.self)
         let storage = order.map { MigrationShard(index: $0, count: request.count).storageName(of: name) }
         let scriptKeys =
-            [keys.completed(name)] + storage.flatMap { [keys.completed($0), keys.lease($0), keys.fence($0)] }
+            [keys.completed(name), keys.shards(name)]
+            + storage.flatMap { [keys.completed($0), keys.lease($0), keys.fence($0)] }
         let reply: RedisReply
         do {
             reply = try await RedisRestartRetry(window: restartRetryWindow).run(.notRun) {
                 try await commands.evaluate(
                     RedisShardScripts.claim, keys: scriptKeys,
-                    arguments: [json, String(timeToLiveMilliseconds)] + order.map(String.init))
+                    arguments: [json, String(timeToLiveMilliseconds), String(request.count)] + order.map(String.init))
             }
         } catch let error as RedisError {
             throw leaseError(
@@ -36,6 +37,14 @@ extension RedisLeaseProvider {
         switch parts.first?.string {
         case "completed", "done":
             return .noneLeft
+        case "count":
+            let started = parts.count > 1 ? parts[1].string ?? "?" : "?"
+            throw MigrationError(
+                .invalidConfiguration,
+                "migration '\(name)' was started with \(started) shards and now declares \(request.count); "
+                    + "finish it with the count it started with, or reset it (`migrations reset '\(name)'`) "
+                    + "before changing the count",
+                migration: name)
         case "acquired":
             guard parts.count == 3, let index = parts[1].string.flatMap(Int.init), let fence = parts[2].int else {
                 break

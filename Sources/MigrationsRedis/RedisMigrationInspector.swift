@@ -1,3 +1,4 @@
+import Foundation
 public import Migrations
 public import RedisClient
 
@@ -44,7 +45,7 @@ public struct RedisMigrationInspector: Sendable {
 
     /// The key suffixes whose presence makes a migration show up in ``migrationNames()``.
     public static let discoverySuffixes: Set<String> = [
-        "completed", "result", "error", "failure", "lease", "checkpoint", "control", "history",
+        "completed", "result", "error", "failure", "lease", "checkpoint", "control", "history", "shards",
     ]
 
     /// Creates an inspector.
@@ -68,22 +69,67 @@ public struct RedisMigrationInspector: Sendable {
 
     // MARK: - Discovery
 
-    /// The names of every migration with a `:completed`, `:result`, `:error` or `:lease` key under the
-    /// prefix, sorted.
+    /// The names of every migration with a `:completed`, `:result`, `:error`, `:lease` (or another of
+    /// ``discoverySuffixes``) key under the prefix, sorted. The keys of a sharded migration's shards
+    /// (`<name>:shard:<k>:…`) count for the migration itself, never as migrations of their own.
     ///
     /// One `SCAN` pass over `<prefix>:*` (the prefix's glob characters escaped); each key is mapped back to
     /// its migration with ``RedisMigrationKeys/migrationName(fromKey:)``.
     ///
     /// - Throws: `RedisError` when Redis cannot be reached or refuses the command.
     public func migrationNames() async throws -> [String] {
+        try await discoverMigrations().names
+    }
+
+    /// Every migration found, as ``migrationNames()``, with the shard count of each sharded one: its
+    /// `:shards` key while a run is unfinished, else one more than the highest shard number that has keys.
+    ///
+    /// - Throws: `RedisError` when Redis cannot be reached or refuses a command.
+    public func discoverMigrations() async throws -> (names: [String], shardCounts: [String: Int]) {
         let pattern = RedisMigrationKeys.escapeGlob(keys.prefix) + ":*"
         var names: Set<String> = []
+        var highestShard: [String: Int] = [:]
+        var declared: [String] = []
         try await scan(matching: pattern) { key in
-            if let (name, suffix) = keys.migrationName(fromKey: key), Self.discoverySuffixes.contains(suffix) {
+            guard let (name, suffix) = keys.migrationName(fromKey: key), Self.discoverySuffixes.contains(suffix)
+            else { return }
+            if let (base, index) = Self.shardName(name) {
+                names.insert(base)
+                highestShard[base] = max(highestShard[base] ?? 0, index)
+            } else {
                 names.insert(name)
+                if suffix == "shards" { declared.append(name) }
             }
         }
-        return names.sorted()
+        var counts = highestShard.mapValues { $0 + 1 }
+        if !declared.isEmpty {
+            let replies = try await connection.pipeline(declared.map { ["GET", keys.shards($0)] })
+            for (name, reply) in zip(declared, replies) {
+                if let count = reply.string.flatMap(Int.init), count > 0 { counts[name] = count }
+            }
+        }
+        return (names.sorted(), counts)
+    }
+
+    /// The summary of a sharded migration's shards, read in one round trip.
+    ///
+    /// - Parameters:
+    ///   - name: The migration's name.
+    ///   - count: Its shard count, from ``discoverMigrations()``.
+    ///   - migrationCompleted: Whether the migration is completed.
+    /// - Throws: `RedisError` when Redis cannot be reached.
+    public func shards(of name: String, count: Int, migrationCompleted: Bool) async throws -> MigrationShardsSummary {
+        let shards = MigrationSharding.count(min(count, MigrationSharding.maximumCount)).shards
+        let states = try await self.states(for: shards.map { $0.storageName(of: name) }).map(\.state)
+        return MigrationShardsSummary(states: states, migrationCompleted: migrationCompleted)
+    }
+
+    /// `(base, k)` for a shard's storage name `<base>:shard:<k>`.
+    static func shardName(_ name: String) -> (base: String, index: Int)? {
+        guard let range = name.range(of: ":shard:", options: .backwards),
+            let index = Int(name[range.upperBound...]), index >= 0, range.lowerBound > name.startIndex
+        else { return nil }
+        return (String(name[..<range.lowerBound]), index)
     }
 
     /// The stored state of every migration found by ``migrationNames()``.
@@ -92,6 +138,24 @@ public struct RedisMigrationInspector: Sendable {
     /// - Throws: `RedisError` when Redis cannot be reached or refuses a command.
     public func states() async throws -> [(name: String, state: StoredMigrationState)] {
         try await states(for: migrationNames())
+    }
+
+    /// The status row of every migration found, with the shards of the sharded ones.
+    ///
+    /// - Throws: `RedisError` when Redis cannot be reached or refuses a command.
+    public func statusRows() async throws -> [MigrationStatusRow] {
+        let (names, shardCounts) = try await discoverMigrations()
+        var rows: [MigrationStatusRow] = []
+        for (name, state) in try await states(for: names) {
+            var row = MigrationStatusRow(name: name, stored: state)
+            if let count = shardCounts[name] {
+                let shards = try await shards(of: name, count: count, migrationCompleted: state.isCompleted)
+                row.shards = shards
+                row.state = MigrationStatusRow.state(of: state, shards: shards)
+            }
+            rows.append(row)
+        }
+        return rows
     }
 
     /// The stored state of the given migrations, decoded exactly as ``RedisStateStore/states(for:)`` decodes them:

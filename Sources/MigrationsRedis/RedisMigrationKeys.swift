@@ -50,10 +50,14 @@ public struct RedisMigrationKeys: Sendable, Hashable {
     public func control(_ name: String) -> String { key(name, "control") }
     /// `<prefix>:<name>:history`.
     public func history(_ name: String) -> String { key(name, "history") }
+    /// `<prefix>:<name>:shards`: a sharded migration's shard count, set by the first shard claimed and
+    /// removed with its completion, so that every replica splits the work the same way.
+    public func shards(_ name: String) -> String { key(name, "shards") }
 
     /// Every key suffix that holds data, in the order ``completed(_:)`` … ``checkpoint(_:)``.
     public static let suffixes = [
         "completed", "result", "error", "failure", "lease", "fence", "progress", "checkpoint", "control", "history",
+        "shards",
     ]
 
     /// The migration name a key belongs to, if the key is one of ours: `migration:a:b:completed` → `a:b`.

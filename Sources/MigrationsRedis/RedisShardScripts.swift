@@ -5,9 +5,11 @@ import RedisClient
 enum RedisShardScripts {
     /// Takes the first shard, in the order given, that is neither completed nor leased.
     ///
-    /// KEYS: the migration's `:completed`, then for each candidate shard its `:completed`, `:lease` and
-    /// `:fence`. ARGV: the lease value (JSON), the TTL in milliseconds, then the candidates' numbers.
-    /// Replies `{'completed'}`, `{'acquired', k, fence}`, `{'held', k, lease, pttl, …}` or `{'done'}`.
+    /// KEYS: the migration's `:completed` and `:shards`, then for each candidate shard its `:completed`,
+    /// `:lease` and `:fence`. ARGV: the lease value (JSON), the TTL in milliseconds, the shard count, then
+    /// the candidates' numbers. Replies `{'completed'}`, `{'acquired', k, fence}`,
+    /// `{'held', k, lease, pttl, …}`, `{'done'}`, or `{'count', n}` when the migration's run was started
+    /// with another shard count `n`.
     static let claim = RedisScript(
         """
         local done = redis.call('GET', KEYS[1])
@@ -15,9 +17,11 @@ enum RedisShardScripts {
         if done then
           return redis.error_reply('ERR ' .. KEYS[1] .. ' holds something other than true: foreign data under our keys')
         end
+        local count = redis.call('GET', KEYS[2])
+        if count and count ~= ARGV[3] then return {'count', count} end
         local held = {'held'}
-        for i = 3, #ARGV do
-          local base = 2 + (i - 3) * 3
+        for i = 4, #ARGV do
+          local base = 3 + (i - 4) * 3
           local shardDone = redis.call('GET', KEYS[base])
           if shardDone and shardDone ~= 'true' then
             return redis.error_reply('ERR ' .. KEYS[base] .. ' holds something other than true: foreign data under our keys')
@@ -37,6 +41,7 @@ enum RedisShardScripts {
               local value = cjson.decode(ARGV[1])
               value['fencingToken'] = fence
               redis.call('SET', KEYS[base + 1], cjson.encode(value), 'PX', ARGV[2])
+              redis.call('SET', KEYS[2], ARGV[3])
               return {'acquired', ARGV[i], fence}
             end
           end
@@ -50,7 +55,8 @@ enum RedisShardScripts {
     ///
     /// KEYS 1–7: the shard's `:lease`, `:completed`, `:result`, `:checkpoint`, `:progress`, `:waiters`,
     /// `:history`; 8–14: the migration's `:completed`, `:result`, `:error`, `:failure`, `:checkpoint`,
-    /// `:history`, `:control`; then every shard's `:completed`, every shard's `:result`, every shard's
+    /// `:history`, `:control`; 15–16: the shard's `:error` and `:failure`; 17: the migration's `:shards`;
+    /// then every shard's `:completed`, every shard's `:result`, every shard's
     /// `:checkpoint`. ARGV: the owner token, the shard's result, the migration's result (with
     /// `"recordsProcessed":0`, replaced by the sum), the shard's waiter-list prefix, the history limit,
     /// the shard count. Replies `{0}` when refused, else `{1, completed 0|1, shards done, error, control}`.
@@ -70,7 +76,7 @@ enum RedisShardScripts {
         remember(KEYS[7], ARGV[2], ARGV[5])
         redis.call('SET', KEYS[2], 'true')
         redis.call('SET', KEYS[3], ARGV[2])
-        redis.call('DEL', KEYS[1], KEYS[4], KEYS[5])
+        redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[15], KEYS[16])
         for _, id in ipairs(redis.call('SMEMBERS', KEYS[6])) do
           local list = ARGV[4] .. id
           redis.call('RPUSH', list, '1')
@@ -80,13 +86,13 @@ enum RedisShardScripts {
         local n = tonumber(ARGV[6])
         local done = 0
         for i = 1, n do
-          if redis.call('GET', KEYS[14 + i]) == 'true' then done = done + 1 end
+          if redis.call('GET', KEYS[17 + i]) == 'true' then done = done + 1 end
         end
         local completed = 0
         if done == n and redis.call('GET', KEYS[8]) ~= 'true' then
           local total = 0
           for i = 1, n do
-            local raw = redis.call('GET', KEYS[14 + n + i])
+            local raw = redis.call('GET', KEYS[17 + n + i])
             if raw then
               local ok, value = pcall(cjson.decode, raw)
               if ok and type(value) == 'table' and type(value['recordsProcessed']) == 'number' then
@@ -98,9 +104,9 @@ enum RedisShardScripts {
           remember(KEYS[13], final, ARGV[5])
           redis.call('SET', KEYS[8], 'true')
           redis.call('SET', KEYS[9], final)
-          redis.call('DEL', KEYS[10], KEYS[11], KEYS[12])
+          redis.call('DEL', KEYS[10], KEYS[11], KEYS[12], KEYS[17])
           for i = 1, n do
-            redis.call('DEL', KEYS[14 + i], KEYS[14 + 2 * n + i])
+            redis.call('DEL', KEYS[17 + i], KEYS[17 + 2 * n + i])
           end
           completed = 1
         end

@@ -5,11 +5,12 @@ import RedisClient
 extension RedisStateStore {
     /// Completes a shard, and the migration if it was the last, in one script fenced by the shard's lease.
     ///
-    /// The shard's `:completed`, `:result` and `:history` are written and its `:lease`, `:checkpoint` and
-    /// `:progress` removed. When every shard's `:completed` is `true` and the migration's is not, the same
+    /// The shard's `:completed`, `:result` and `:history` are written and its `:lease`, `:checkpoint`,
+    /// `:progress`, `:error` and `:failure` removed. When every shard's `:completed` is `true` and the migration's is not, the same
     /// script writes the migration's seed keys as an unsharded completion does (`:completed` `true`,
     /// `:result` with the records of all shards summed, `:error` removed, one `:history` entry) and removes
-    /// every shard's `:completed` and `:checkpoint`; the shards' `:result` and `:fence` stay.
+    /// every shard's `:completed` and `:checkpoint`, and the migration's `:shards`; the shards' `:result`
+    /// and `:fence` stay.
     ///
     /// - Parameters:
     ///   - result: The shard's result, named by its storage name.
@@ -33,7 +34,8 @@ extension RedisStateStore {
             [
                 keys.lease(own), keys.completed(own), keys.result(own), keys.checkpoint(own), keys.progress(own),
                 keys.waiters(own), keys.history(own), keys.completed(name), keys.result(name), keys.error(name),
-                keys.failure(name), keys.checkpoint(name), keys.history(name), keys.control(name),
+                keys.failure(name), keys.checkpoint(name), keys.history(name), keys.control(name), keys.error(own),
+                keys.failure(own), keys.shards(name),
             ] + all.map(keys.completed) + all.map(keys.result) + all.map(keys.checkpoint)
         let arguments = [
             fence.token, String(decoding: try result.jsonData(), as: UTF8.self),

@@ -258,10 +258,23 @@ public final class RedisStateStore: MigrationStateStore {
     }
 
     /// Deletes `:completed`, `:error` and `:failure` (and `:checkpoint` unless kept), so the migration
-    /// runs again; `:result` stays as history.
+    /// runs again; `:result` stays as history. For a sharded migration with an unfinished run
+    /// (`:shards` set), not keeping the checkpoint also deletes `:shards` and every shard's `:completed`,
+    /// `:checkpoint`, `:error` and `:failure`, so the next run starts every shard over.
     public func reset(_ name: String, keepingCheckpoint: Bool) async throws {
         var doomed = [keys.completed(name), keys.error(name), keys.failure(name)]
         if !keepingCheckpoint { doomed.append(keys.checkpoint(name)) }
+        // A sharded migration's unfinished run: without the checkpoint its shards start over too.
+        let shardCount = try await read("read \(keys.shards(name))") {
+            try await connection.send(["GET", keys.shards(name)]).string.flatMap(Int.init)
+        }
+        if let shardCount, !keepingCheckpoint, shardCount > 0, shardCount <= MigrationSharding.maximumCount {
+            doomed.append(keys.shards(name))
+            for shard in MigrationSharding.count(shardCount).shards {
+                let own = shard.storageName(of: name)
+                doomed += [keys.completed(own), keys.checkpoint(own), keys.error(own), keys.failure(own)]
+            }
+        }
         _ = try await perform("reset '\(name)'") {
             try Self.failingOnServerState([try await connection.send(["DEL"] + doomed)])
         }

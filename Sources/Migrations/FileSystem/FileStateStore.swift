@@ -225,7 +225,7 @@ public final class FileStateStore: MigrationStateStore {
             try FileLock.exclusively(path(stem, "shards-lock"), migration: name) {
                 try append(result, shardStem)
                 try AtomicFile.replace(path(shardStem, "done"), with: data)
-                try AtomicFile.remove(path(shardStem, "checkpoint"))
+                for suffix in ["checkpoint", "error", "failure"] { try AtomicFile.remove(path(shardStem, suffix)) }
                 let results = try shardStems.map { stem in
                     try AtomicFile.read(path(stem, "done")).map { try? MigrationResult.decode(from: $0) }
                 }

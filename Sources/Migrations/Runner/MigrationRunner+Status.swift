@@ -7,7 +7,11 @@ extension MigrationRunner {
     ///
     /// - Parameter context: The application context, handed to state hooks.
     public func status(context: Context) async throws -> [MigrationStatus] {
-        let states = try await stateStore.states(for: registry.names)
+        // One read for every migration and every shard of the sharded ones.
+        let shardNames = registry.migrations.flatMap { migration in
+            (migration.sharding?.shards ?? []).map { $0.storageName(of: migration.name) }
+        }
+        let states = try await stateStore.states(for: registry.names + shardNames)
         var statuses: [MigrationStatus] = []
         for (index, migration) in registry.migrations.enumerated() {
             var stored = states[migration.name] ?? .pending
@@ -18,8 +22,14 @@ extension MigrationRunner {
                 stored.isCompleted = try await hooks.isCompleted(hookContext)
             }
             let localProgress = progress(of: migration.name)
+            let shards = migration.sharding.map { sharding in
+                MigrationShardsSummary(
+                    states: sharding.shards.map { states[$0.storageName(of: migration.name)] ?? .pending },
+                    migrationCompleted: stored.isCompleted)
+            }
             // Running here counts before the store shows the lease; otherwise the one rule every report uses.
-            let state = localProgress != nil ? .running : MigrationStatusRow.state(of: stored)
+            let state =
+                localProgress != nil ? .running : MigrationStatusRow.state(of: stored, shards: shards)
             statuses.append(
                 MigrationStatus(
                     name: migration.name,
@@ -30,11 +40,11 @@ extension MigrationRunner {
                     lastError: stored.lastError,
                     lastFailure: stored.lastFailure,
                     holder: stored.holder,
-                    progress: localProgress ?? stored.progress,
+                    progress: shards == nil ? localProgress ?? stored.progress : nil,
                     problem: stored.problem,
                     canRollback: migration.canRollback,
                     checkpoint: stored.checkpoint
-                ).with(control: stored.control))
+                ).with(control: stored.control).with(shards: shards))
         }
         return statuses
     }

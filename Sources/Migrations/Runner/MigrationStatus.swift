@@ -44,6 +44,8 @@ public struct MigrationStatus: Sendable, Codable, Equatable {
     public var checkpoint: MigrationCheckpoint?
     /// An operator's pending request (pause or cancel), if any.
     public var control: MigrationControl?
+    /// Every shard and their totals, for a sharded migration; `nil` otherwise.
+    public var shards: MigrationShardsSummary?
 
     /// Whether it is failing now: ``State/failed``. One that failed before and completed since is not.
     public var isFailing: Bool { state == .failed }
@@ -90,6 +92,15 @@ extension MigrationStatus {
     public func with(control: MigrationControl?) -> MigrationStatus {
         var copy = self
         copy.control = control
+        return copy
+    }
+
+    /// The status with its shards' summary.
+    ///
+    /// - Parameter shards: The summary, for a sharded migration.
+    public func with(shards: MigrationShardsSummary?) -> MigrationStatus {
+        var copy = self
+        copy.shards = shards
         return copy
     }
 }

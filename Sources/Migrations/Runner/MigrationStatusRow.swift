@@ -72,6 +72,8 @@ public struct MigrationStatusRow: Sendable, Codable, Equatable {
     public var description: String?
     /// The position in run order, from 1 (embedded command only).
     public var position: Int?
+    /// Every shard (state, holder, progress) and the totals across them, for a sharded migration.
+    public var shards: MigrationShardsSummary?
 
     /// Creates a row.
     public init(
@@ -122,6 +124,7 @@ extension MigrationStatusRow {
         description = status.description.isEmpty ? nil : status.description
         position = status.position
         canRollback = status.canRollback
+        shards = status.shards
     }
 
     /// The row of a migration as stored (operator `status`), with the state the runner would report.
@@ -157,6 +160,18 @@ extension MigrationStatusRow {
         control = stored.control
         let completedLate = stored.isCompleted && stored.lastError == nil && (stored.lastResult?.attempts ?? 1) > 1
         completedAfterFailures = completedLate ? true : nil
+    }
+
+    /// The state of a sharded migration: running while any shard is held (and the migration is not
+    /// completed), else as ``state(of:)`` says of the migration's own state.
+    ///
+    /// - Parameters:
+    ///   - stored: The migration's own state.
+    ///   - shards: Its shards, for a sharded migration.
+    public static func state(of stored: StoredMigrationState, shards: MigrationShardsSummary?) -> MigrationStatus.State
+    {
+        if let shards, shards.runningShards > 0, !stored.isCompleted { return .running }
+        return state(of: stored)
     }
 
     /// The state the runner reports for a stored state: running while a lease is held, then unknown for

@@ -51,6 +51,9 @@ package enum MigrationStatusTable {
 
     /// What the DETAILS column says: the holder and progress while running, the shortened error or problem.
     package static func details(of row: MigrationStatusRow) -> String {
+        if let shards = row.shards, row.state != .completed, row.state != .unknown {
+            return shardDetails(row, shards)
+        }
         switch row.state {
         case .running:
             var parts: [String] = []
@@ -78,6 +81,29 @@ package enum MigrationStatusTable {
         case .pending:
             return resumePoint(of: row) ?? ""
         }
+    }
+
+    /// A sharded migration's details: its control request, the totals across shards, the holders.
+    ///
+    /// `12/64 shards done, 3 running; 18.2% (11650/64000), 2300.0/s, ETA 21s; api-1 pid 7 (shards 12, 14), …`
+    private static func shardDetails(_ row: MigrationStatusRow, _ shards: MigrationShardsSummary) -> String {
+        var parts: [String] = []
+        if let control = row.control {
+            let verb = row.state == .running ? (control.action == .pause ? "pausing…" : "cancelling…") : ""
+            parts.append(verb.isEmpty ? control.summary : "\(verb) (\(control.summary))")
+        }
+        if row.state == .failed, let error = row.error { parts.append(DisplayFormat.shortened(error)) }
+        parts.append(shards.summary)
+        var byHolder: [String: [Int]] = [:]
+        for shard in shards.shards {
+            guard let holder = shard.holder else { continue }
+            byHolder["\(holder.host) pid \(holder.pid)", default: []].append(shard.index)
+        }
+        for (holder, indices) in byHolder.sorted(by: { $0.key < $1.key }) {
+            let list = indices.map(String.init).joined(separator: ", ")
+            parts.append("\(holder) (shard\(indices.count == 1 ? "" : "s") \(list))")
+        }
+        return parts.joined(separator: "; ")
     }
 
     /// `resumes at 38000/200000`, when a checkpoint waits for the next attempt.

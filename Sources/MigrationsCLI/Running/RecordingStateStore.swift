@@ -47,6 +47,16 @@ final class RecordingStateStore: MigrationStateStore {
         try await remember(result) { try await base.markCompleted(result, fence: fence) }
     }
 
+    func markShardCompleted(
+        _ result: MigrationResult, shard: MigrationShard, of name: String, fence: LeaseFence,
+        completion: MigrationResult
+    ) async throws -> ShardCompletion {
+        let report = try await base.markShardCompleted(
+            result, shard: shard, of: name, fence: fence, completion: completion)
+        recorded.withLock { $0.append(result) }
+        return report
+    }
+
     func markFailed(_ result: MigrationResult, fence: LeaseFence?) async throws -> LeaseDisposition {
         try await remember(result) { try await base.markFailed(result, fence: fence) }
     }
