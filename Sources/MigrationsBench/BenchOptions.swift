@@ -4,7 +4,7 @@ import Foundation
 /// parsed them from the command line.
 struct BenchOptions: Sendable {
     /// Every group of figures, in the order they run.
-    static let allGroups = ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "memory"]
+    static let allGroups = ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9", "memory"]
 
     /// The groups to run; all of them by default.
     var groups: [String] = BenchOptions.allGroups

@@ -200,6 +200,12 @@ struct MigrationsBench: AsyncParsableCommand {
         await measure("p8", "operator control of a running migration") {
             try await ControlBenchmark(server: server, timeToLive: .milliseconds(1500)).run()
         }
+        await measure("p9", "one sharded backfill across a fleet") {
+            try await ShardBenchmark(
+                server: server, processCount: 8, shards: quick ? 16 : 64, itemsPerShard: 1_000,
+                repetitions: options.repetitions
+            ).run()
+        }
         await measure("memory", "peak RSS of status") {
             if !options.runs("p2") { try await seedStatusKeys(server, count: statusCount) }
             return try await MemoryBenchmark(

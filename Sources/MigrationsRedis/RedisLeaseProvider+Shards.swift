@@ -1,3 +1,4 @@
+import Foundation
 public import Migrations
 import RedisClient
 
@@ -20,7 +21,9 @@ extension RedisLeaseProvider {
         let storage = order.map { MigrationShard(index: $0, count: request.count).storageName(of: name) }
         let scriptKeys =
             [keys.completed(name), keys.shards(name)]
-            + storage.flatMap { [keys.completed($0), keys.lease($0), keys.fence($0)] }
+            + storage.flatMap {
+                [keys.completed($0), keys.lease($0), keys.fence($0), keys.checkpoint($0), keys.failure($0)]
+            }
         let reply: RedisReply
         do {
             reply = try await RedisRestartRetry(window: restartRetryWindow).run(.notRun) {
@@ -46,14 +49,23 @@ extension RedisLeaseProvider {
                     + "before changing the count",
                 migration: name)
         case "acquired":
-            guard parts.count == 3, let index = parts[1].string.flatMap(Int.init), let fence = parts[2].int else {
+            guard parts.count == 5, let index = parts[1].string.flatMap(Int.init), let fence = parts[2].int else {
                 break
             }
             let shard = MigrationShard(index: index, count: request.count)
+            let fencingToken = UInt64(max(1, fence))
             let lease = lease(
-                name: shard.storageName(of: name), token: value.token, fencingToken: UInt64(max(0, fence)),
-                controlName: name)
-            return .acquired(lease, shard, completionChecked: true)
+                name: shard.storageName(of: name), token: value.token, fencingToken: fencingToken, controlName: name)
+            // What the attempt resumes from, read by the same script: no second round trip.
+            var state = StoredMigrationState(
+                isCompleted: false,
+                lastFailure: parts[4].bytes.flatMap { $0.isEmpty ? nil : try? MigrationResult.decode(from: Data($0)) },
+                checkpoint: parts[3].bytes.flatMap {
+                    $0.isEmpty ? nil : try? MigrationCheckpoint.decode(from: Data($0))
+                },
+                fencingToken: fencingToken - 1)
+            if state.lastFailure != nil { state.lastError = state.lastFailure?.error }
+            return .acquired(ClaimedShard(lease: lease, shard: shard, completionChecked: true, state: state))
         case "held":
             var holders: [Int: LeaseHolder?] = [:]
             for offset in stride(from: 1, to: parts.count - 2, by: 3) {

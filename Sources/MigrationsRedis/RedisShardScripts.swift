@@ -6,8 +6,10 @@ enum RedisShardScripts {
     /// Takes the first shard, in the order given, that is neither completed nor leased.
     ///
     /// KEYS: the migration's `:completed` and `:shards`, then for each candidate shard its `:completed`,
-    /// `:lease` and `:fence`. ARGV: the lease value (JSON), the TTL in milliseconds, the shard count, then
-    /// the candidates' numbers. Replies `{'completed'}`, `{'acquired', k, fence}`,
+    /// `:lease`, `:fence`, `:checkpoint` and `:failure`. ARGV: the lease value (JSON), the TTL in
+    /// milliseconds, the shard count, then the candidates' numbers. Replies `{'completed'}`,
+    /// `{'acquired', k, fence, checkpoint, failure}` (the shard's, `''` when none: what the attempt resumes
+    /// from, read in the same round trip),
     /// `{'held', k, lease, pttl, …}`, `{'done'}`, or `{'count', n}` when the migration's run was started
     /// with another shard count `n`.
     static let claim = RedisScript(
@@ -21,7 +23,7 @@ enum RedisShardScripts {
         if count and count ~= ARGV[3] then return {'count', count} end
         local held = {'held'}
         for i = 4, #ARGV do
-          local base = 3 + (i - 4) * 3
+          local base = 3 + (i - 4) * 5
           local shardDone = redis.call('GET', KEYS[base])
           if shardDone and shardDone ~= 'true' then
             return redis.error_reply('ERR ' .. KEYS[base] .. ' holds something other than true: foreign data under our keys')
@@ -42,7 +44,8 @@ enum RedisShardScripts {
               value['fencingToken'] = fence
               redis.call('SET', KEYS[base + 1], cjson.encode(value), 'PX', ARGV[2])
               redis.call('SET', KEYS[2], ARGV[3])
-              return {'acquired', ARGV[i], fence}
+              return {'acquired', ARGV[i], fence, redis.call('GET', KEYS[base + 3]) or '',
+                redis.call('GET', KEYS[base + 4]) or ''}
             end
           end
         end

@@ -57,12 +57,12 @@ extension MigrationRunner {
                 return try await finished(name, tally: tally, run: run)
             case .allHeld(let holders):
                 try await waitForShards(name, holders: holders, wait: &wait, tally: tally, logger: logger)
-            case .acquired(let lease, let shard, let completionChecked):
+            case .acquired(let claimed):
                 instruments.leaseAcquired()
+                let shard = claimed.shard
                 let outcome = try await runShard(
-                    migration, shard: shard, lease: lease, acquiredAt: attemptStart,
-                    completionChecked: completionChecked, waited: wait.holder != nil, app: app, options: options,
-                    logger: logger, runId: runId, triggeredBy: triggeredBy, instruments: instruments)
+                    migration, claimed, acquiredAt: attemptStart, waited: wait.holder != nil, app: app,
+                    options: options, logger: logger, runId: runId, triggeredBy: triggeredBy, instruments: instruments)
                 wait.restart(at: clock.now)
                 if wait.holder != nil {
                     wait.holder = nil
@@ -77,10 +77,11 @@ extension MigrationRunner {
 
     /// Runs one shard's attempt with its own progress, which ``progress(of:)`` reports while it runs.
     private func runShard(
-        _ migration: any Migration<Context>, shard: MigrationShard, lease: any MigrationLease,
-        acquiredAt: Duration, completionChecked: Bool, waited: Bool, app: Context, options: MigrationRunOptions,
-        logger: Logger, runId: String, triggeredBy: String, instruments: AttemptInstruments
+        _ migration: any Migration<Context>, _ claimed: ClaimedShard, acquiredAt: Duration, waited: Bool,
+        app: Context, options: MigrationRunOptions, logger: Logger, runId: String, triggeredBy: String,
+        instruments: AttemptInstruments
     ) async throws -> HeldOutcome {
+        let shard = claimed.shard
         let progress = MigrationProgress()
         running.withLock { $0[migration.name] = RunningMigration(progress: progress) }
         var shardLogger = logger
@@ -92,9 +93,9 @@ extension MigrationRunner {
             runId: runId)
         let held = HeldAttempt(
             migration: migration, unit: AttemptUnit(migration: migration.name, shard: shard), direction: .up,
-            identity: identity, lease: lease, acquiredAt: acquiredAt, completionChecked: completionChecked,
-            waited: waited, run: run)
-        return try await runHeld(held, known: nil, instruments: instruments)
+            identity: identity, lease: claimed.lease, acquiredAt: acquiredAt,
+            completionChecked: claimed.completionChecked, waited: waited, run: run)
+        return try await runHeld(held, known: claimed.state, instruments: instruments)
     }
 
     /// Waits until a held shard might be free, as long as the options allow waiting for other holders.

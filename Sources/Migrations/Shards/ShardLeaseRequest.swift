@@ -38,9 +38,8 @@ public struct ShardLeaseRequest: Sendable {
 
 /// The answer to a ``ShardLeaseRequest``.
 public enum ShardAcquisition: Sendable {
-    /// The lease of `shard` is ours. `completionChecked` says whether the provider also verified, atomically
-    /// with the acquisition, that the shard is not completed.
-    case acquired(any MigrationLease, MigrationShard, completionChecked: Bool)
+    /// A shard's lease is ours.
+    case acquired(ClaimedShard)
     /// Every shard not completed is held by another process: these, with their holders where known.
     case allHeld([Int: LeaseHolder?])
     /// Every shard is completed, or the migration is.
@@ -61,7 +60,8 @@ extension MigrationLeaseProvider {
                 name: shard.storageName(of: request.name), holder: request.holder, skipIfCompleted: true)
             switch try await acquire(lease) {
             case .acquired(let lease, let completionChecked):
-                return .acquired(lease, shard, completionChecked: completionChecked)
+                return .acquired(
+                    ClaimedShard(lease: lease, shard: shard, completionChecked: completionChecked, state: nil))
             case .heldBy(let holder):
                 held[index] = holder
             case .alreadyCompleted:
@@ -69,5 +69,33 @@ extension MigrationLeaseProvider {
             }
         }
         return held.isEmpty ? .noneLeft : .allHeld(held)
+    }
+}
+
+/// A shard whose lease a ``MigrationLeaseProvider/claimShard(_:)`` took.
+public struct ClaimedShard: Sendable {
+    /// The shard's lease.
+    public var lease: any MigrationLease
+    /// The shard.
+    public var shard: MigrationShard
+    /// Whether the provider verified, atomically with the acquisition, that the shard is not completed.
+    public var completionChecked: Bool
+    /// The shard's state (its checkpoint, its last failure) as the provider read it with the acquisition,
+    /// when it did; the runner reads it from the store otherwise.
+    public var state: StoredMigrationState?
+
+    /// Creates a claimed shard.
+    ///
+    /// - Parameters:
+    ///   - lease: The shard's lease.
+    ///   - shard: The shard.
+    ///   - completionChecked: Whether the shard was verified not completed with the acquisition.
+    ///   - state: The shard's state read with the acquisition, if it was.
+    public init(lease: any MigrationLease, shard: MigrationShard, completionChecked: Bool, state: StoredMigrationState?)
+    {
+        self.lease = lease
+        self.shard = shard
+        self.completionChecked = completionChecked
+        self.state = state
     }
 }
