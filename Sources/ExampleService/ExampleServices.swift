@@ -24,6 +24,11 @@ struct ExampleServices: Sendable {
         environment["EXAMPLE_BACKFILL_PAUSE_MS"].flatMap(Int.init) ?? 20
     }
 
+    /// The pause between the sharded banding migration's batches, from `EXAMPLE_BANDS_PAUSE_MS` (default 20).
+    var bandingBatchPauseMilliseconds: Int {
+        environment["EXAMPLE_BANDS_PAUSE_MS"].flatMap(Int.init) ?? 20
+    }
+
     /// How many demo orders the seed migration generates, from `EXAMPLE_DEMO_ORDERS` (default 200,000).
     var demoOrderCount: Int {
         max(1, environment["EXAMPLE_DEMO_ORDERS"].flatMap(Int.init) ?? 200_000)

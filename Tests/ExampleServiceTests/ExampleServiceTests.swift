@@ -20,7 +20,10 @@ struct ExampleServiceTests {
     static let migrations = [
         "2025-01-10-create-schema", "2025-01-15-import-legacy-users", "2025-02-01-move-tenant-settings",
         "2025-03-10-clean-orphaned-uploads", "2025-04-01-seed-demo-orders", "2025-04-02-backfill-order-totals",
+        "2025-04-03-band-orders-by-size",
     ]
+    /// The sharded migration of the list, and its shard count.
+    static let sharded = (name: "2025-04-03-band-orders-by-size", shards: 12)
 
     private func freePort() throws -> Int {
         let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -94,7 +97,7 @@ struct ExampleServiceTests {
             "example-service", ["serve", "--port", "\(port)", "--metrics", "--state-dir", "\(work)/state"],
             environment: serviceEnvironment(environment), directory: work)
         try await waitUntilHealthy(port, replica)
-        let backfill = Self.migrations.last!
+        let backfill = "2025-04-02-backfill-order-totals"
         var scrape = ""
         try await waitUntil("the backfill's completion is in the scrape", limit: .seconds(120)) {
             scrape = await fetch(port, "/metrics").flatMap { $0.status == 200 ? $0.body : nil } ?? ""
@@ -102,7 +105,8 @@ struct ExampleServiceTests {
         }
         for name in Self.migrations {
             #expect(Self.sample(scrape, "migrations_attempts_total", name, "outcome=\"completed\"") == 1, "\(name)")
-            #expect(Self.sample(scrape, "migrations_lease_acquisitions_total", name) == 1, "\(name)")
+            let acquisitions = name == Self.sharded.name ? Self.sharded.shards : 1
+            #expect(Self.sample(scrape, "migrations_lease_acquisitions_total", name) == Double(acquisitions), "\(name)")
             #expect(Self.sample(scrape, "migrations_running", name) == 0, "\(name)")
         }
         #expect(Self.sample(scrape, "migrations_items_processed", backfill) == 20_000, "\(scrape)")
@@ -183,6 +187,16 @@ struct ExampleServiceTests {
             try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM orders WHERE total_cents IS NULL")
         }
         #expect(unfilled == 0)
+        let orders = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM orders") }
+        let banded = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM order_bands") }
+        #expect(banded == orders, "every order banded by the sharded migration")
+        let sharded = try MigrationResult.decode(
+            from: Data(try #require(try await redis.command("GET", "migration:\(Self.sharded.name):result").bytes)))
+        #expect(sharded.shardCount == Self.sharded.shards && sharded.recordsProcessed == orders)
+        for shard in 0..<Self.sharded.shards {
+            let fence = try await redis.command("GET", "migration:\(Self.sharded.name):shard:\(shard):fence").string
+            #expect(fence == "1", "shard \(shard) was acquired once")
+        }
 
         for replica in replicas { replica.signal(SIGTERM) }
         for replica in replicas { #expect(try await replica.wait().status == 0) }

@@ -152,6 +152,7 @@ struct RedisKeysOf {
     init(_ name: String) {
         all = [
             "completed", "result", "error", "failure", "lease", "fence", "progress", "checkpoint", "control", "history",
+            "shards",
         ].map {
             "migration:\(name):\($0)"
         }

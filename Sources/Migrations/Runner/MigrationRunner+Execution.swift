@@ -227,7 +227,11 @@ extension MigrationRunner {
                     result.failure = nil
                 }
                 let recorded = await record(result, held: held, context: context)
-                log(recorded.result, logger: leaseLogger)
+                log(recorded.result, logger: leaseLogger, shard: shard)
+                if recorded.shardCompletion?.completedMigration == true {
+                    leaseLogger.info(
+                        "migration completed", metadata: ["migration.shards": "\(shard?.count ?? 0)"])
+                }
                 return .success(recorded)
             } catch {
                 try? await lease.release()
@@ -538,8 +542,13 @@ extension MigrationRunner {
         )
     }
 
-    private func log(_ result: MigrationResult, logger: Logger) {
+    private func log(_ result: MigrationResult, logger: Logger, shard: MigrationShard? = nil) {
         let duration = String(format: "%.3f", result.duration)
+        if let shard, result.status == .completed {
+            // The migration's own completion is logged once, by the holder of its last shard.
+            logger.info("\(shard) completed", metadata: ["migration.duration_s": "\(duration)"])
+            return
+        }
         switch result.status {
         case .paused:
             logger.notice("migration paused: \(result.control?.summary ?? "")")

@@ -143,6 +143,10 @@ extension MigrationRunner {
     /// The result once no shard is left to take: completed if the migration is.
     private func finished(_ name: String, tally: ShardTally, run: RunRecord) async throws -> MigrationResult {
         if try await stateStore.isCompleted(name) {
+            let ran = tally.shardsRun.map(String.init).joined(separator: ", ")
+            logger.notice(
+                "the migration is completed; this process ran \(tally.shardsRun.isEmpty ? "none of its shards" : "shards " + ran)",
+                metadata: ["migration.name": "\(name)"])
             return tally.shardsRun.isEmpty ? run.skipped() : tally.result(run, .completed, error: nil)
         }
         throw MigrationError(
