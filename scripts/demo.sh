@@ -2,7 +2,8 @@
 # The main job, on a fresh Debian machine: installs what is missing, builds, starts a throwaway
 # redis-server on a free loopback port, starts three replicas of example-service at once (they race
 # for the same migrations at start-up), stops them, and prints `migrations status`: each migration ran
-# once, by which replica, and how long it took. Without Redis it runs the replicas on the file store.
+# once, by which replica, and how long it took, and which replica ran which shards of the sharded
+# migration. Without Redis it runs the replicas on the file store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -88,7 +89,7 @@ completed() {
         | grep -c '"state" *: *"completed"' || true
 }
 for _ in $(seq 1 1200); do
-    [[ $(completed) -eq 6 ]] && break
+    [[ $(completed) -eq 7 ]] && break
     sleep 0.25
 done
 echo "==> stopping the replicas (SIGTERM)" >&2
@@ -101,10 +102,14 @@ for replica in 1 2 3; do
     echo "--- replica-$replica: ran $(grep -c 'migration completed' "$log" || true)," \
         "waited for another replica $(grep -c '\] waiting for ' "$log" || true) times;" \
         "$(grep -o 'results=\[[^]]*\]' "$log" | head -1)" >&2
+    echo "    2025-04-03-band-orders-by-size: $(grep -o 'this process ran [^[]*' "$log" | head -1 | sed 's/ *$//')" >&2
 done
 echo >&2
 if [[ -n "${REDIS_URL:-}" ]]; then
     "$bin/migrations" status
+    echo >&2
+    echo "==> migrations show 2025-04-03-band-orders-by-size (its shards, and who ran each)" >&2
+    "$bin/migrations" show 2025-04-03-band-orders-by-size
 else
     "$bin/example-service" migrate status "${state_args[@]}"
 fi

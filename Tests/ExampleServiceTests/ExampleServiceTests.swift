@@ -166,6 +166,13 @@ struct ExampleServiceTests {
 
         #expect(await get(ports[0], "/migrations") == 401)
         #expect(await get(ports[1], "/migrations", token: "t0ken") == 200)
+        // The JSON API shows the sharded migration as one row with its shards, and who completed each.
+        let listing = try #require(await fetch(ports[2], "/migrations", token: "t0ken"))
+        let rows = try MigrationJSON.decoder().decode([MigrationStatusRow].self, from: Data(listing.body.utf8))
+        let shardedRow = try #require(rows.first { $0.name == Self.sharded.name })
+        let shards = try #require(shardedRow.shards, "\(listing.body)")
+        #expect(shards.count == Self.sharded.shards && shards.completedShards == Self.sharded.shards)
+        #expect(shards.shards.allSatisfy { $0.completedBy?.hasPrefix("replica-") == true }, "\(shards.shards)")
 
         let completions = replicas.map {
             ($0.standardOutput + $0.standardError).components(separatedBy: "migration completed").count - 1

@@ -45,7 +45,7 @@ struct OperatorShardTests {
         #expect(shards.completedShards == 2 && shards.failedShards == 1)
         #expect(shards.completed == 500)
         #expect(shards.shards.map(\.state) == [.completed, .completed, .failed, .pending])
-        #expect(shards.shards[0].completedBy == "replica-1 4242")
+        #expect(shards.shards[0].completedBy == "tests (replica-1 4242)")
 
         let text = try await fixture.tool(["status"])
         #expect(text.standardOutput.contains("2/4 shards done, 1 failed"), "\(text)")

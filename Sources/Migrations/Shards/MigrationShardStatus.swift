@@ -12,7 +12,7 @@ public struct MigrationShardStatus: Sendable, Codable, Equatable {
     public var completed: Int
     /// Its items, once known (from its progress, checkpoint or result).
     public var total: Int?
-    /// Who completed it (`host pid`), once completed.
+    /// Who completed it (`<triggered by> (<host> <pid>)`), once completed.
     public var completedBy: String?
     /// Its last attempt's error, when it failed.
     public var error: String?
@@ -42,7 +42,7 @@ public struct MigrationShardStatus: Sendable, Codable, Equatable {
         case .completed:
             completed = result?.recordsProcessed ?? 0
             total = result?.recordsProcessed
-            completedBy = result.map { "\($0.host) \($0.pid)" }
+            completedBy = result.map { "\($0.triggeredBy) (\($0.host) \($0.pid))" }
         default:
             completed = progress?.completed ?? stored.checkpoint?.completed ?? 0
             let known = progress?.total ?? stored.checkpoint?.total ?? 0
