@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Every shard of a sharded migration and their totals: how many are done and running, and the items
 /// done, the rate and the ETA across the fleet.
