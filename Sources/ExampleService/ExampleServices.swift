@@ -15,23 +15,28 @@ struct ExampleServices: Sendable {
 
     /// The pause between import batches, from `EXAMPLE_IMPORT_PAUSE_MS` (default 20).
     var importBatchPauseMilliseconds: Int {
-        environment["EXAMPLE_IMPORT_PAUSE_MS"].flatMap(Int.init) ?? 20
+        integer("EXAMPLE_IMPORT_PAUSE_MS", default: 20)
     }
 
     /// The pause between order backfill batches, from `EXAMPLE_BACKFILL_PAUSE_MS` (default 20): 200
     /// batches take about four seconds, long enough to interrupt in the README's demo.
     var backfillBatchPauseMilliseconds: Int {
-        environment["EXAMPLE_BACKFILL_PAUSE_MS"].flatMap(Int.init) ?? 20
+        integer("EXAMPLE_BACKFILL_PAUSE_MS", default: 20)
     }
 
     /// The pause between the sharded banding migration's batches, from `EXAMPLE_BANDS_PAUSE_MS` (default 20).
     var bandingBatchPauseMilliseconds: Int {
-        environment["EXAMPLE_BANDS_PAUSE_MS"].flatMap(Int.init) ?? 20
+        integer("EXAMPLE_BANDS_PAUSE_MS", default: 20)
     }
 
     /// How many demo orders the seed migration generates, from `EXAMPLE_DEMO_ORDERS` (default 200,000).
     var demoOrderCount: Int {
-        max(1, environment["EXAMPLE_DEMO_ORDERS"].flatMap(Int.init) ?? 200_000)
+        max(1, integer("EXAMPLE_DEMO_ORDERS", default: 200_000))
+    }
+
+    /// The environment variable `key` as an integer, or `fallback` when it is unset or not a number.
+    private func integer(_ key: String, default fallback: Int) -> Int {
+        environment[key].flatMap(Int.init) ?? fallback
     }
 
     /// Opens (creating when missing) the database and the uploads directory.

@@ -27,6 +27,15 @@ struct BandOrdersBySize: Migration {
         context.progress.setTotal(ids.count)
         let fencingToken = context.fencingToken.map { Int64($0) }
         let pause = Duration.milliseconds(context.app.bandingBatchPauseMilliseconds)
+        if !context.dryRun {
+            try await database.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS order_bands (
+                            order_id INTEGER PRIMARY KEY, band TEXT NOT NULL, fencing_token INTEGER)
+                        """)
+            }
+        }
         try await context.iterate(from: ids.lowerBound) { (start: Int?) -> MigrationBatch<Int, Int>? in
             let from = start ?? ids.lowerBound
             let end = min(ids.upperBound, from + 1_000)
@@ -35,11 +44,6 @@ struct BandOrdersBySize: Migration {
         } process: { batch in
             guard !context.dryRun, let first = batch.first, let last = batch.last else { return }
             try await database.write { db in
-                try db.execute(
-                    sql: """
-                        CREATE TABLE IF NOT EXISTS order_bands (
-                            order_id INTEGER PRIMARY KEY, band TEXT NOT NULL, fencing_token INTEGER)
-                        """)
                 try db.execute(
                     sql: """
                         INSERT INTO order_bands (order_id, band, fencing_token)
