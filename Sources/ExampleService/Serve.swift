@@ -32,7 +32,8 @@ struct Serve: AsyncParsableCommand {
             "Run the start-up migrations, then serve HTTP (health and the /migrations endpoints) while the "
             + "background ones run.",
         discussion: """
-            The /migrations endpoints require 'Authorization: Bearer $MIGRATIONS_API_TOKEN'.
+            The /migrations endpoints require 'Authorization: Bearer $MIGRATIONS_API_TOKEN'; the dashboard at \
+            http://<host>:<port>/dashboard signs in with the same token.
 
             EXAMPLES:
               MIGRATIONS_API_TOKEN=secret example-service serve --port 8080
@@ -60,6 +61,13 @@ struct Serve: AsyncParsableCommand {
     @Option(
         help: "The name of this replica, recorded as triggeredBy. (default: --triggered-by, else startup@<host>:<pid>)")
     var replicaName: String?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: ArgumentHelp(
+            "Run the background migrations (the order-totals backfill) by themselves while serving; with "
+                + "--no-background-worker they wait for an operator to run them from the dashboard or the API."))
+    var backgroundWorker = true
 
     @Flag(
         help: ArgumentHelp(
@@ -91,7 +99,7 @@ struct Serve: AsyncParsableCommand {
         let app = Application(
             router: Self.router(
                 runner: runner, services: services, readiness: readiness, runs: runs, metrics: registry,
-                logger: logger),
+                storedKeys: Self.storedKeys(of: backend.backend), logger: logger),
             configuration: .init(address: .hostname(host, port: port), serverName: "example-service"),
             onServerRunning: { channel in
                 logger.info(
@@ -113,8 +121,9 @@ struct Serve: AsyncParsableCommand {
         let worker = MigrationWorker(
             runner: runner, context: services,
             configuration: .init(pollInterval: .seconds(1), options: .init(triggeredBy: replica)), logger: logger)
+        let running: [any Service] = backgroundWorker ? [app, migrations, worker, runs] : [app, migrations, runs]
         let group = ServiceGroup(
-            services: [app, migrations, worker, runs], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 
@@ -124,18 +133,22 @@ struct Serve: AsyncParsableCommand {
         return logger
     }
 
+    /// The request context: sessions for the dashboard, an identity for both it and the JSON endpoints.
+    typealias Context = BasicSessionRequestContext<MigrationsDashboardSession<MigrationsCaller>, MigrationsCaller>
+
     /// `/health/live` (up as soon as the process listens), `/health/ready` and `/health` (200 once the
     /// start-up migrations finished, 503 before), `/migrations` behind a bearer token from
-    /// `MIGRATIONS_API_TOKEN`, and with `metrics`, `/metrics` in the Prometheus text format.
+    /// `MIGRATIONS_API_TOKEN`, `/dashboard` behind a sign-in with that token, and with `metrics`,
+    /// `/metrics` in the Prometheus text format.
     static func router(
         runner: MigrationRunner<ExampleServices>,
         services: ExampleServices,
         readiness: Readiness,
         runs: MigrationHTTPRuns,
         metrics: PrometheusCollectorRegistry?,
+        storedKeys: (@Sendable (String) async throws -> [MigrationsDashboardKey])?,
         logger: Logger
-    ) -> Router<BasicAuthRequestContext<MigrationsCaller>> {
-        typealias Context = BasicAuthRequestContext<MigrationsCaller>
+    ) -> Router<Context> {
         let router = Router(context: Context.self)
         if let metrics {
             router.add(middleware: MetricsMiddleware())
@@ -162,10 +175,30 @@ struct Serve: AsyncParsableCommand {
         if let token = ProcessInfo.processInfo.environment["MIGRATIONS_API_TOKEN"], !token.isEmpty {
             tokens[token] = MigrationsCaller(name: "api-token")
         } else {
-            logger.warning("MIGRATIONS_API_TOKEN is not set: the /migrations endpoints refuse every request")
+            logger.warning(
+                "MIGRATIONS_API_TOKEN is not set: the /migrations endpoints and the dashboard refuse every request")
         }
-        MigrationsController<ExampleServices, Context>(runner: runner, context: { services }, runs: runs)
-            .addRoutes(to: router.group("migrations"), authenticator: BearerTokenAuthenticator<Context>(tokens: tokens))
+        let controller = MigrationsController<ExampleServices, Context>(
+            runner: runner, context: { services }, runs: runs)
+        controller.addRoutes(
+            to: router.group("migrations"), authenticator: BearerTokenAuthenticator<Context>(tokens: tokens))
+        MigrationsDashboard(
+            controller: controller, tokens: tokens, configuration: .init(storedKeys: storedKeys)
+        ).addRoutes(to: router, atPath: "/dashboard", sessions: MemoryPersistDriver())
         return router
+    }
+
+    /// Reads a migration's keys for the dashboard when state lives in Redis, as `migrations show` does.
+    static func storedKeys(
+        of backend: any MigrationBackend
+    ) -> (@Sendable (String) async throws -> [MigrationsDashboardKey])? {
+        guard let redis = backend as? RedisMigrationBackend else { return nil }
+        let inspector = RedisMigrationInspector(connection: redis.connection, keys: redis.stateStore.keys)
+        return { name in
+            try await inspector.details(of: name).keys.filter(\.exists).map {
+                MigrationsDashboardKey(
+                    name: $0.key, type: $0.type, value: $0.text, ttlMilliseconds: $0.ttlLeftMilliseconds)
+            }
+        }
     }
 }

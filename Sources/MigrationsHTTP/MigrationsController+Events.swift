@@ -24,6 +24,14 @@ extension MigrationsController {
     /// from closing an idle stream. It ends after five minutes, or at the graceful shutdown.
     @Sendable func events(_ request: Request, context: Context) async throws -> Response {
         let app = try await answering(context) { try await makeAppContext() }
+        return eventStream(app: app)
+    }
+
+    /// The events stream's response: what `GET /migrations/events` and the dashboard's own stream answer.
+    ///
+    /// - Parameter app: The application context the runner reads the state with.
+    /// - Returns: A `text/event-stream` response that streams until its lifetime ends or the service stops.
+    func eventStream(app: App) -> Response {
         let runner = self.runner
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))

@@ -54,25 +54,8 @@ extension MigrationsController {
         answersOneResult: Bool,
         work: @escaping @Sendable () async throws -> [MigrationResult]
     ) async throws -> Response {
-        let id = MigrationRunID.random()
-        let ticket = MigrationRunTicket(
-            id: id, kind: kind, name: name, dryRun: options.dryRun, triggeredBy: options.triggeredBy ?? "http",
-            state: .running, location: Self.location(of: request, id: id), startedAt: Date(), results: [])
-        let started = runs.start(ticket) {
-            do {
-                let results = try await work()
-                return .success((results, Int(Self.status(of: results).code)))
-            } catch let error as MigrationError {
-                return .failure(MigrationsAPIError(error))
-            } catch {
-                return .failure(MigrationsAPIError.unexpected(error))
-            }
-        }
-        guard let started else {
-            throw MigrationsAPIError(
-                status: .serviceUnavailable, code: "service-unavailable",
-                message: "the service is shutting down and starts no new runs; try another replica")
-        }
+        let started = try launch(kind: kind, name: name, options: options, under: Self.groupPath(of: request), work)
+        let id = started.id
         let limit: Duration?
         switch wait {
         case .none: return try accepted(started, preferenceApplied: nil)
@@ -108,11 +91,51 @@ extension MigrationsController {
         return response
     }
 
-    /// `<group>/runs/<id>`: the path of the request that started the run, its last component replaced.
-    private static func location(of request: Request, id: String) -> String {
+    /// Starts `work` in ``runs`` and returns its ticket at once, before the run ends.
+    ///
+    /// - Parameters:
+    ///   - kind: `run`, `run-pending` or `rollback`.
+    ///   - name: The migration, for a run or rollback of one.
+    ///   - options: The run's options; their `triggeredBy` is the ticket's.
+    ///   - groupPath: The path of the JSON endpoints' group (`/migrations`), for the ticket's `location`.
+    ///   - work: The run itself.
+    /// - Returns: The ticket of the run, in state running.
+    /// - Throws: 503 when the service is shutting down and starts no new runs.
+    func launch(
+        kind: String,
+        name: String?,
+        options: MigrationRunOptions,
+        under groupPath: String,
+        _ work: @escaping @Sendable () async throws -> [MigrationResult]
+    ) throws -> MigrationRunTicket {
+        let id = MigrationRunID.random()
+        let ticket = MigrationRunTicket(
+            id: id, kind: kind, name: name, dryRun: options.dryRun, triggeredBy: options.triggeredBy ?? "http",
+            state: .running, location: groupPath + "/runs/" + id, startedAt: Date(), results: [])
+        let started = runs.start(ticket) {
+            do {
+                let results = try await work()
+                return .success((results, Int(Self.status(of: results).code)))
+            } catch let error as MigrationError {
+                return .failure(MigrationsAPIError(error))
+            } catch {
+                return .failure(MigrationsAPIError.unexpected(error))
+            }
+        }
+        guard let started else {
+            throw MigrationsAPIError(
+                status: .serviceUnavailable, code: "service-unavailable",
+                message: "the service is shutting down and starts no new runs; try another replica")
+        }
+        return started
+    }
+
+    /// `/migrations`: the path of a request to `/migrations/run` (or another endpoint one level under the
+    /// group), its last component removed.
+    private static func groupPath(of request: Request) -> String {
         var components = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
         if !components.isEmpty { components.removeLast() }
-        return components.joined(separator: "/") + "/runs/" + id
+        return components.joined(separator: "/")
     }
 
     /// `10`, `0.200`: whole seconds bare, others to the millisecond.

@@ -7,7 +7,7 @@ public protocol MigrationsIdentity: Sendable {
 }
 
 /// A simple identity for an authenticated caller of the endpoints: a name (a user, a token, a job).
-public struct MigrationsCaller: MigrationsIdentity, Hashable {
+public struct MigrationsCaller: MigrationsIdentity, Hashable, Codable {
     /// The operator's name.
     public var name: String
 

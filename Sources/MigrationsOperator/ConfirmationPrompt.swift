@@ -1,4 +1,5 @@
 import Foundation
+import Migrations
 import MigrationsCLI
 
 /// Asks a yes-or-no question on the terminal.
@@ -11,7 +12,7 @@ enum ConfirmationPrompt {
     /// Prints the question on standard error, escaped for the terminal, and reads the answer; only `y` or
     /// `yes` confirms.
     static func confirm(_ question: String) -> Bool {
-        StandardStreams.writeError(TerminalText.escaping(question) + " [y/N] ")
+        StandardStreams.writeError(VisibleText.escaping(question) + " [y/N] ")
         guard let answer = readLine() else { return false }
         return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }

@@ -116,11 +116,11 @@ struct ShowCommand: AsyncParsableCommand {
         if let problem = report.problem { fields.append(["problem", TextTable.Cell(problem, .magenta)]) }
         var output = fields.render(style: style)
         if let result = report.result {
-            let resultJSON = try TerminalText.escapingLines(JSONOutput.encode(result))
+            let resultJSON = try VisibleText.escapingLines(JSONOutput.encode(result))
             output += "\n" + style.apply(.bold, "RESULT") + "\n" + resultJSON + "\n"
         }
         if let shards = report.shards {
-            output += "\n" + style.apply(.bold, "SHARDS (\(TerminalText.escaping(shards.summary)))") + "\n"
+            output += "\n" + style.apply(.bold, "SHARDS (\(VisibleText.escaping(shards.summary)))") + "\n"
             output += shardTable(shards, style: style)
         }
         if !report.history.isEmpty {

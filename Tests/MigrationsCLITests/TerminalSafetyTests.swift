@@ -15,7 +15,7 @@ private let escapedHostileName = "esc\\u{1B}[31mRED"
 /// Whether text holds nothing a terminal would obey: no control character but the line feeds between
 /// lines, no bidirectional override.
 private func isInert(_ text: String) -> Bool {
-    !text.unicodeScalars.contains { $0 != "\n" && TerminalText.isUnsafe($0) }
+    !text.unicodeScalars.contains { $0 != "\n" && VisibleText.isUnsafe($0) }
 }
 
 @Suite("Terminal output is safe: names, values and errors shown escaped", .timeLimit(.minutes(5)))
@@ -24,57 +24,57 @@ struct TerminalSafetyTests {
 
     @Test("ESC, BEL and NUL are shown as Swift escapes in uppercase hex without padding")
     func controlCharacters() {
-        #expect(TerminalText.escaping("a\u{1B}[31mb") == "a\\u{1B}[31mb")
-        #expect(TerminalText.escaping("ding\u{7}") == "ding\\u{7}")
-        #expect(TerminalText.escaping("nul\u{0}end") == "nul\\u{0}end")
-        #expect(TerminalText.escaping("\u{1F}") == "\\u{1F}")
+        #expect(VisibleText.escaping("a\u{1B}[31mb") == "a\\u{1B}[31mb")
+        #expect(VisibleText.escaping("ding\u{7}") == "ding\\u{7}")
+        #expect(VisibleText.escaping("nul\u{0}end") == "nul\\u{0}end")
+        #expect(VisibleText.escaping("\u{1F}") == "\\u{1F}")
     }
 
     @Test("a carriage return, line feed or tab inside a field is escaped, so the field stays on its line")
     func lineBreaksInAField() {
-        #expect(TerminalText.escaping("a\rb\nc\td") == "a\\u{D}b\\u{A}c\\u{9}d")
-        #expect(TerminalText.escaping("crlf\r\n") == "crlf\\u{D}\\u{A}")
+        #expect(VisibleText.escaping("a\rb\nc\td") == "a\\u{D}b\\u{A}c\\u{9}d")
+        #expect(VisibleText.escaping("crlf\r\n") == "crlf\\u{D}\\u{A}")
     }
 
     @Test("DEL and the C1 controls are escaped, U+009B (a one-byte control sequence introducer) included")
     func deleteAndC1Controls() {
-        #expect(TerminalText.escaping("del\u{7F}") == "del\\u{7F}")
-        #expect(TerminalText.escaping("\u{9B}31mred") == "\\u{9B}31mred")
-        #expect(TerminalText.escaping("\u{80}\u{85}\u{9F}") == "\\u{80}\\u{85}\\u{9F}")
+        #expect(VisibleText.escaping("del\u{7F}") == "del\\u{7F}")
+        #expect(VisibleText.escaping("\u{9B}31mred") == "\\u{9B}31mred")
+        #expect(VisibleText.escaping("\u{80}\u{85}\u{9F}") == "\\u{80}\\u{85}\\u{9F}")
     }
 
     @Test("bidirectional overrides, isolates and marks are escaped")
     func bidirectionalControls() {
-        #expect(TerminalText.escaping("invoice\u{202E}fdp.exe") == "invoice\\u{202E}fdp.exe")
-        #expect(TerminalText.escaping("\u{2066}x\u{2069}") == "\\u{2066}x\\u{2069}")
-        #expect(TerminalText.escaping("\u{202A}\u{202B}\u{202C}\u{202D}") == "\\u{202A}\\u{202B}\\u{202C}\\u{202D}")
-        #expect(TerminalText.escaping("\u{200E}\u{200F}\u{061C}") == "\\u{200E}\\u{200F}\\u{61C}")
+        #expect(VisibleText.escaping("invoice\u{202E}fdp.exe") == "invoice\\u{202E}fdp.exe")
+        #expect(VisibleText.escaping("\u{2066}x\u{2069}") == "\\u{2066}x\\u{2069}")
+        #expect(VisibleText.escaping("\u{202A}\u{202B}\u{202C}\u{202D}") == "\\u{202A}\\u{202B}\\u{202C}\\u{202D}")
+        #expect(VisibleText.escaping("\u{200E}\u{200F}\u{061C}") == "\\u{200E}\\u{200F}\\u{61C}")
     }
 
     @Test("ordinary Unicode is left untouched: accents, other scripts, emoji with joiners, combining marks")
     func plainUnicodeUntouched() {
         for text in ["café", "中文のキー", "مرحبا", "🚀", "👩‍👩‍👧", "e\u{301}", "2025-01-02-import-customers", ""] {
-            #expect(TerminalText.escaping(text) == text)
+            #expect(VisibleText.escaping(text) == text)
         }
     }
 
     @Test("backslashes are left alone, and escaping escaped text changes nothing")
     func backslashesAndIdempotence() {
-        #expect(TerminalText.escaping("C:\\dir\\u{1B}") == "C:\\dir\\u{1B}")
-        let once = TerminalText.escaping("x\u{1B}[2J\u{202E}\n")
-        #expect(TerminalText.escaping(once) == once)
+        #expect(VisibleText.escaping("C:\\dir\\u{1B}") == "C:\\dir\\u{1B}")
+        let once = VisibleText.escaping("x\u{1B}[2J\u{202E}\n")
+        #expect(VisibleText.escaping(once) == once)
         #expect(isInert(once))
     }
 
     @Test("escapingLines keeps the line feeds between lines and escapes everything else")
     func escapingLines() {
-        #expect(TerminalText.escapingLines("one\u{1B}[2J\ntwo\r\n") == "one\\u{1B}[2J\ntwo\\u{D}\n")
+        #expect(VisibleText.escapingLines("one\u{1B}[2J\ntwo\r\n") == "one\\u{1B}[2J\ntwo\\u{D}\n")
     }
 
     @Test("a substring can be escaped without copying it first")
     func substrings() {
         let text = "ab\u{7}cd"
-        #expect(TerminalText.escaping(text.dropFirst(2)) == "\\u{7}cd")
+        #expect(VisibleText.escaping(text.dropFirst(2)) == "\\u{7}cd")
     }
 
     // MARK: - Where text is printed

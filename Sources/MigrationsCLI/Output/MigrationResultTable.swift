@@ -30,7 +30,7 @@ package enum MigrationResultTable {
                 TextTable.Cell(details(of: result), result.isFailure ? .red : nil),
             ])
         }
-        let summaryLine = TerminalText.escaping(summary(results) + " (state: \(storeDescription))")
+        let summaryLine = VisibleText.escaping(summary(results) + " (state: \(storeDescription))")
         return table.render(style: style) + "\n" + summaryLine + "\n"
     }
 

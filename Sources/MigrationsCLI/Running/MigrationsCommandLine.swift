@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import Migrations
 
 /// Runs a command tree with the exit codes and error lines of ``MigrationsExitCode``.
 ///
@@ -63,7 +64,7 @@ public enum MigrationsCommandLine {
 
     /// Prints an error the way ``MigrationsExitCode`` documents, and returns its exit code.
     ///
-    /// Every error text is redacted first, then escaped with ``TerminalText`` (in that order, so a password
+    /// Every error text is redacted first, then escaped with ``VisibleText`` (in that order, so a password
     /// holding a control character is still found): ArgumentParser's message keeps its line breaks, the
     /// `error: …` line of any other error is one line. Help requested with `--help` is printed as it is.
     ///
@@ -84,7 +85,7 @@ public enum MigrationsCommandLine {
                 StandardStreams.writeOutput(text.hasSuffix("\n") ? text : text + "\n")
                 return MigrationsExitCode.success
             }
-            StandardStreams.writeError(TerminalText.escapingLines(redaction.redact(text)) + "\n")
+            StandardStreams.writeError(VisibleText.escapingLines(redaction.redact(text)) + "\n")
             return parserCode == .validationFailure ? MigrationsExitCode.usage : parserCode.rawValue
         }
         let classified = MigrationsCommandError.classify(error)

@@ -1,10 +1,11 @@
 import Foundation
 import Logging
+import Migrations
 
 /// A log handler that writes through a ``TerminalConsole``, so log lines appear above the progress bars.
 ///
 /// Lines read `15:04:05 warning [migration.name=…] validation warning: …`, the level coloured. The message
-/// and every metadata key and value are escaped with ``TerminalText/escaping(_:)`` first, so a migration's
+/// and every metadata key and value are escaped with ``VisibleText/escaping(_:)`` first, so a migration's
 /// name or error holding control characters cannot drive the terminal or break the line. It honours a
 /// `metadataProvider` as swift-log's own handlers do: the provider's metadata comes first, the logger's and
 /// the line's own override it.
@@ -25,12 +26,12 @@ struct ConsoleLogHandler: LogHandler {
         let provided = metadataProvider?.get() ?? [:]
         let merged = provided.merging(metadata) { _, new in new }.merging(event.metadata ?? [:]) { _, new in new }
         let details = merged.sorted { $0.key < $1.key }
-            .map { entry in TerminalText.escaping(entry.key) + "=" + TerminalText.escaping(entry.value.description) }
+            .map { entry in VisibleText.escaping(entry.key) + "=" + VisibleText.escaping(entry.value.description) }
             .joined(separator: " ")
         let time = Date().formatted(.iso8601.time(includingFractionalSeconds: false).timeSeparator(.colon))
         let level = console.style.apply(Self.attribute(for: event.level), event.level.rawValue)
         let context = details.isEmpty ? "" : " [\(details)]"
-        let message = TerminalText.escaping(event.message.description)
+        let message = VisibleText.escaping(event.message.description)
         console.print("\(time) \(level)\(context) \(message)\n")
     }
 

@@ -1,7 +1,8 @@
 import Logging
+import Migrations
 
 /// Wraps swift-log's `StreamLogHandler` for output that is not a terminal (a pipe, a log collector) and
-/// escapes the message and every metadata value with ``TerminalText/escaping(_:)`` first, so a name or an
+/// escapes the message and every metadata value with ``VisibleText/escaping(_:)`` first, so a name or an
 /// error text holding control characters or bidi overrides never reaches a reader's terminal raw.
 struct EscapingLogHandler: LogHandler {
     private var wrapped: StreamLogHandler
@@ -35,10 +36,10 @@ struct EscapingLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var event = event
-        event.message = Logger.Message(stringLiteral: TerminalText.escaping(event.message.description))
-        event.metadata = event.metadata?.mapValues { .string(TerminalText.escaping($0.description)) }
+        event.message = Logger.Message(stringLiteral: VisibleText.escaping(event.message.description))
+        event.metadata = event.metadata?.mapValues { .string(VisibleText.escaping($0.description)) }
         var handler = wrapped
-        handler.metadata = wrapped.metadata.mapValues { .string(TerminalText.escaping($0.description)) }
+        handler.metadata = wrapped.metadata.mapValues { .string(VisibleText.escaping($0.description)) }
         handler.log(event: event)
     }
 }

@@ -4,7 +4,7 @@ import Migrations
 /// One line of progress: `name  [██████░░░░░░]  45.0%  2250/5000  1200.0/s  ETA 2s`, fitted to the terminal
 /// where it can be (the console cuts what is still too long).
 ///
-/// Names, holders and failure reasons are escaped with ``TerminalText/escaping(_:)`` here, before any
+/// Names, holders and failure reasons are escaped with ``VisibleText/escaping(_:)`` here, before any
 /// colour is added, so the console can print the lines as they are.
 enum ProgressBar {
     /// The fewest and most cells a bar has.
@@ -21,7 +21,7 @@ enum ProgressBar {
     static func line(
         name: String, snapshot: ProgressSnapshot?, nameWidth: Int, width: Int = 80, style: TerminalStyle
     ) -> String {
-        let printableName = TerminalText.escaping(name)
+        let printableName = VisibleText.escaping(name)
         let stats = statistics(snapshot)
         let available = width - 1 - stats.count - 6
         let nameColumn = min(max(nameWidth, printableName.count), max(12, available - cellRange.lowerBound))
@@ -42,11 +42,11 @@ enum ProgressBar {
     ///   - wait: What it waits for.
     ///   - nameWidth: The width of the name column.
     static func waitingLine(name: String, wait: LeaseWait, nameWidth: Int) -> String {
-        let printableName = TerminalText.escaping(name)
+        let printableName = VisibleText.escaping(name)
         let shownName =
             printableName.count >= nameWidth
             ? printableName : printableName.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-        return "\(shownName)  waiting for \(TerminalText.escaping(wait.holderSummary))"
+        return "\(shownName)  waiting for \(VisibleText.escaping(wait.holderSummary))"
     }
 
     /// `45.0%  2250/5000  1200.0/s  ETA 2s`, or `2250 done  1200.0/s  3s` without a total.
@@ -91,7 +91,7 @@ enum ProgressBar {
         name: String, snapshot: ProgressSnapshot?, result: MigrationResult?, wasWaiting: Bool = false,
         style: TerminalStyle
     ) -> String {
-        let name = TerminalText.escaping(name)
+        let name = VisibleText.escaping(name)
         var items = ""
         if let snapshot, snapshot.completed > 0 || snapshot.total > 0 {
             let count = result?.status == .completed && snapshot.total > 0 ? snapshot.total : snapshot.completed
@@ -107,7 +107,7 @@ enum ProgressBar {
         let duration = DisplayFormat.duration(result.duration)
         switch result.status {
         case .failed:
-            let reason = TerminalText.escaping(
+            let reason = VisibleText.escaping(
                 DisplayFormat.shortened(result.error ?? result.failure?.rawValue ?? "failed"))
             return style.apply(.red, "✘") + " \(name)  " + style.apply(.red, "failed") + " after \(duration): \(reason)"
         case .rolledBack:

@@ -1,3 +1,5 @@
+import Migrations
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -12,7 +14,7 @@
 /// terminal; every command writes through here instead.
 ///
 /// A sentence for a person that carries data (a name, a holder, an error) goes through
-/// ``writeOutputLine(_:)`` or ``writeErrorLine(_:)``, which escape it with ``TerminalText/escaping(_:)``.
+/// ``writeOutputLine(_:)`` or ``writeErrorLine(_:)``, which escape it with ``VisibleText/escaping(_:)``.
 /// ``writeOutput(_:)`` and ``writeError(_:)`` write text as it is: JSON, which must stay exact, and text
 /// already made safe where it was built, such as a rendered ``TextTable``.
 package enum StandardStreams {
@@ -38,14 +40,14 @@ package enum StandardStreams {
     ///
     /// - Parameter line: The line without its newline; line breaks inside it are shown escaped.
     package static func writeOutputLine(_ line: String) {
-        writeOutput(TerminalText.escaping(line) + "\n")
+        writeOutput(VisibleText.escaping(line) + "\n")
     }
 
     /// Writes one line to standard error, escaped for the terminal, then a newline.
     ///
     /// - Parameter line: The line without its newline; line breaks inside it are shown escaped.
     package static func writeErrorLine(_ line: String) {
-        writeError(TerminalText.escaping(line) + "\n")
+        writeError(VisibleText.escaping(line) + "\n")
     }
 
     /// Writes every byte, retrying after partial writes and interruptions.

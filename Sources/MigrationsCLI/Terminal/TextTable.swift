@@ -1,10 +1,12 @@
+import Migrations
+
 /// A table of text with aligned columns, coloured per cell when the style allows.
 ///
 /// Widths count characters of the plain text, so colour escapes never break the alignment; the last
 /// column is not padded, so lines carry no trailing spaces.
 ///
 /// Cells hold data as it is: ``render(style:)`` escapes every header and cell with
-/// ``TerminalText/escaping(_:)`` before measuring and colouring it, so a name or error holding an ESC,
+/// ``VisibleText/escaping(_:)`` before measuring and colouring it, so a name or error holding an ESC,
 /// a line break or a bidirectional override is shown escaped (`\u{1B}`), never obeyed by the terminal.
 ///
 /// ```
@@ -52,8 +54,8 @@ package struct TextTable: Sendable {
     ///
     /// - Parameter style: Whether the cells' colours are written.
     package func render(style: TerminalStyle) -> String {
-        let shownHeaders = headers.map { Cell(TerminalText.escaping($0), .bold) }
-        let shownRows = rows.map { row in row.map { Cell(TerminalText.escaping($0.text), $0.attribute) } }
+        let shownHeaders = headers.map { Cell(VisibleText.escaping($0), .bold) }
+        let shownRows = rows.map { row in row.map { Cell(VisibleText.escaping($0.text), $0.attribute) } }
         var widths = shownHeaders.map(\.text.count)
         for row in shownRows {
             for (index, cell) in row.enumerated() where index < widths.count {

@@ -1,4 +1,5 @@
-/// Makes text from Redis, from a migration or from the command line safe to show on a terminal.
+/// Makes text from Redis, from a migration or from the command line safe to show to a person: on a
+/// terminal, or on the dashboard's pages (where HTML escaping follows, for `<`, `&` and quotes).
 ///
 /// A key name, a stored error or a lease holder's host can hold anything, and a terminal obeys what it is
 /// sent: `ESC [ 2 J` clears the screen, a carriage return lets a line overwrite the one before it, and a
@@ -6,9 +7,9 @@
 /// shown as a Swift-style escape, its code point in uppercase hexadecimal without padding:
 ///
 /// ```swift
-/// TerminalText.escaping("esc\u{1B}[31mRED")   // esc\u{1B}[31mRED, the ESC shown as six characters
-/// TerminalText.escaping("a\tb\nc")            // a\u{9}b\u{A}c
-/// TerminalText.escaping("café 中文 🚀")        // café 中文 🚀, unchanged
+/// VisibleText.escaping("esc\u{1B}[31mRED")   // esc\u{1B}[31mRED, the ESC shown as six characters
+/// VisibleText.escaping("a\tb\nc")            // a\u{9}b\u{A}c
+/// VisibleText.escaping("café 中文 🚀")        // café 中文 🚀, unchanged
 /// ```
 ///
 /// The unsafe scalars are the C0 controls U+0000–U+001F (tab, line feed and carriage return included: a
@@ -21,13 +22,13 @@
 /// ESC; the text is never mistaken for a control, which is what matters on a terminal. Because the
 /// escapes consist of safe characters only, escaping escaped text changes nothing.
 ///
-/// Escape data before styling it with ``TerminalStyle``, never a styled string: the colour escapes our
+/// Escape data before styling it with `TerminalStyle`, never a styled string: the colour escapes our
 /// own code adds would be shown escaped too. Output is escaped where it is printed, so callers never
-/// remember to: ``TextTable`` escapes its cells, ``ProgressBar`` the names and reasons it shows, the console
-/// log handler the messages and metadata it writes, ``StandardStreams/writeOutputLine(_:)`` and
-/// ``StandardStreams/writeErrorLine(_:)`` the lines they write, and `MigrationsCommandLine` its error
-/// lines. `--json` output is left exact, since JSON escaping already keeps it safe.
-package enum TerminalText {
+/// remember to: `TextTable` escapes its cells, `ProgressBar` the names and reasons it shows, the console
+/// log handler the messages and metadata it writes, `StandardStreams.writeOutputLine(_:)` and
+/// `StandardStreams.writeErrorLine(_:)` the lines they write, and `MigrationsCommandLine` its error
+/// lines, and the dashboard every value it renders. `--json` output is left exact, since JSON escaping already keeps it safe.
+package enum VisibleText {
     /// The text with every unsafe scalar replaced by `\u{HEX}`; line breaks are escaped too.
     ///
     /// - Parameter text: A single field or line, such as a migration name or an error message.
