@@ -25,22 +25,7 @@ struct ExampleServiceTests {
     /// The sharded migration of the list, and its shard count.
     static let sharded = (name: "2025-04-03-band-orders-by-size", shards: 12)
 
-    private func freePort() throws -> Int {
-        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socketDescriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketDescriptor, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    private func freePort() throws -> Int { try loopbackFreePort() }
 
     /// The status and body of a GET, `nil` when the service does not answer within 2 s.
     private func fetch(_ port: Int, _ path: String, token: String? = nil) async -> (status: Int, body: String)? {

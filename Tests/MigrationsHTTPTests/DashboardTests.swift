@@ -170,7 +170,7 @@ struct DashboardTests {
                     #expect(policy.contains("frame-ancestors 'none'"))
                     #expect(!policy.contains("unsafe-inline"))
                     #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
-                    #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+                    #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
                 }
             }
             try await client.execute(uri: "/dashboard", method: .get, headers: browser.headers) { response in

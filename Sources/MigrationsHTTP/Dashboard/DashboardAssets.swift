@@ -69,7 +69,7 @@ enum DashboardAssets {
         @media (max-width: 760px) {
           main { padding: .8rem; }
           table thead { position: absolute; left: -9999px; }
-          table, tbody, tr, td { display: block; width: 100%; }
+          table, caption, tbody, tr, td { display: block; width: 100%; }
           tr { border: 1px solid var(--line); border-radius: .5rem; margin-bottom: .8rem; padding: .3rem .6rem; }
           td { border: none; padding: .3rem 0; }
           td::before { content: attr(data-label); display: block; font-size: .75rem; color: var(--muted); }

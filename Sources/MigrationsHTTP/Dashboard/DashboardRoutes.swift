@@ -110,7 +110,8 @@ where
             context.sessions.withLockedSession { $0?.notice = nil }
         }
         return DashboardChrome(
-            title: title + " · Migrations", basePath: basePath, live: live, session: session, notice: notice)
+            title: title == "Migrations" ? title : title + " · Migrations", basePath: basePath, live: live,
+            session: session, notice: notice)
     }
 
     /// The `:name` of the path, percent-decoded, when it names a registered migration.

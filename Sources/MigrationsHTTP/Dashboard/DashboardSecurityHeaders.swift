@@ -3,7 +3,7 @@ import Hummingbird
 
 /// Adds the headers every dashboard response carries: a Content-Security-Policy that allows only the
 /// dashboard's own script, stylesheet and connections (no inline script, no framing, forms posting back
-/// here only), `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer`.
+/// here only), `X-Content-Type-Options: nosniff` and `Referrer-Policy: same-origin` (with `no-referrer` a browser sends `Origin: null` on the dashboard's own forms).
 struct DashboardSecurityHeaders<Context: RequestContext>: RouterMiddleware {
     /// The policy.
     static var contentSecurityPolicy: String {
@@ -22,7 +22,7 @@ struct DashboardSecurityHeaders<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "no-referrer"
+        response.headers[.referrerPolicy] = "same-origin"
         response.headers[.xFrameOptions] = "DENY"
         return response
     }
