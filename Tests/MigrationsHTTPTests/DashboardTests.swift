@@ -227,7 +227,8 @@ struct DashboardTests {
     @Test("a dry run from the page runs it with dryRun, records nothing, and shows its outcome")
     func dryRunAction() async throws {
         let harness = try HTTPHarness()
-        try await withDashboard(harness) { client in
+        // Waits for the run as long as a loaded machine may need, so the page shows the result.
+        try await withDashboard(harness, configuration: .init(actionWait: .seconds(60))) { client in
             let browser = try await Browser.signIn(client)
             try await client.execute(
                 uri: "/dashboard/migrations/import-users/confirm/dry-run", method: .get, headers: browser.headers

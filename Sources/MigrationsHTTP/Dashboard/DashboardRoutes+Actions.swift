@@ -5,10 +5,6 @@ import Logging
 import Migrations
 
 extension DashboardRoutes {
-    /// How long an action waits for a run it started before showing the page: a dry run or a short
-    /// migration shows its result, a long one shows it running.
-    static var runWait: Duration { .seconds(1) }
-
     /// `POST <dashboard>/migrations/<name>/<action>`: does the action, keeps what it did as the session's
     /// notice, and shows the migration's page.
     @Sendable func perform(_ request: Request, context: Context) async throws -> Response {
@@ -68,7 +64,7 @@ extension DashboardRoutes {
         }
     }
 
-    /// Starts a run or rollback as `POST /migrations/run` does, and waits ``runWait`` for its result.
+    /// Starts a run or rollback as `POST /migrations/run` does, and waits `actionWait` for its result.
     private func start(_ name: String, kind: String, dryRun: Bool, context: Context) async throws -> DashboardNotice {
         if runner.runningMigrations.contains(name) { throw MigrationError.alreadyRunningHere(name) }
         let options = controller.options(context, dryRun: dryRun)
@@ -84,7 +80,7 @@ extension DashboardRoutes {
             ]
         }
         let what = kind == "rollback" ? "Rollback" : dryRun ? "Dry run" : "Run"
-        guard let done = await controller.runs.finished(ticket.id, within: Self.runWait) else {
+        guard let done = await controller.runs.finished(ticket.id, within: dashboard.configuration.actionWait) else {
             return DashboardNotice(
                 text: "\(what) of '\(name)' started on this replica (run \(ticket.id)); its progress shows below.",
                 isError: false)

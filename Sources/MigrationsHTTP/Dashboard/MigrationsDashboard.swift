@@ -57,6 +57,9 @@ where
         public var sessionLifetime: Duration
         /// Where the JSON endpoints are mounted, for the run tickets the actions create.
         public var apiPath: String
+        /// How long Run, Dry run and Rollback wait for the run they started before showing the page: a
+        /// run that ends within it shows its result, a longer one shows as started, then live.
+        public var actionWait: Duration
         /// Reads the keys the state store keeps for a migration, for its page; `nil` shows none.
         public var storedKeys: (@Sendable (String) async throws -> [MigrationsDashboardKey])?
 
@@ -66,16 +69,19 @@ where
         ///   - servedOverTLS: Whether the session cookie is `Secure`.
         ///   - sessionLifetime: How long a session lasts; 8 hours by default.
         ///   - apiPath: Where the JSON endpoints are mounted; `/migrations` by default.
+        ///   - actionWait: How long an action waits for the run it started; one second by default.
         ///   - storedKeys: Reads a migration's stored keys; with Redis, from `RedisMigrationInspector`.
         public init(
             servedOverTLS: Bool = false,
             sessionLifetime: Duration = .seconds(8 * 3600),
             apiPath: String = "/migrations",
+            actionWait: Duration = .seconds(1),
             storedKeys: (@Sendable (String) async throws -> [MigrationsDashboardKey])? = nil
         ) {
             self.servedOverTLS = servedOverTLS
             self.sessionLifetime = sessionLifetime
             self.apiPath = apiPath
+            self.actionWait = actionWait
             self.storedKeys = storedKeys
         }
     }
