@@ -120,7 +120,7 @@ struct DashboardMigrationView: Sendable {
         switch state {
         case "pending": "○"
         case "running": "▶"
-        case "paused": "⏸"
+        case "paused": "‖"
         case "completed": "✓"
         case "failed": "✗"
         case "cancelled": "■"
