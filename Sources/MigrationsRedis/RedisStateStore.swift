@@ -107,6 +107,28 @@ public final class RedisStateStore: MigrationStateStore {
         ]
     }
 
+    /// The names whose `<prefix>:<name>:completed` is `true`: `MGET`s of the markers, at most 1,000 keys
+    /// each, in one pipelined round trip, and nothing decoded but the markers. A key holding something
+    /// else (or another type) is not completed here; ``states(for:)`` then reports it.
+    public func completedNames(among names: [String]) async throws -> Set<String> {
+        guard !names.isEmpty else { return [] }
+        let chunks = stride(from: 0, to: names.count, by: 1000).map {
+            Array(names[$0..<min($0 + 1000, names.count)])
+        }
+        let replies = try await read("read the completion markers of \(names.count) migrations") {
+            try Self.failingOnServerState(
+                try await connection.pipeline(chunks.map { ["MGET"] + $0.map(keys.completed) }))
+        }
+        let marker = Array("true".utf8)
+        var completed = Set<String>()
+        for (chunk, reply) in zip(chunks, replies) {
+            for (name, value) in zip(chunk, reply.array ?? []) where value.bytes == marker {
+                completed.insert(name)
+            }
+        }
+        return completed
+    }
+
     /// Answers whether `<prefix>:<name>:completed` is `true`.
     public func isCompleted(_ name: String) async throws -> Bool {
         let key = keys.completed(name)

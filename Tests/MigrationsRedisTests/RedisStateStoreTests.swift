@@ -75,6 +75,41 @@ struct RedisStateStoreTests {
         #expect(states["m-8"]?.isCompleted == false)
     }
 
+    @Test("a start-up where every migration completed is one MGET round trip and runs nothing")
+    func allCompletedStartUpIsOneRoundTrip() async throws {
+        let names = (0..<1500).map { "done-\($0)" }
+        let harness = try await RedisHarness.start(names.map { countingMigration($0) })
+        for chunk in stride(from: 0, to: names.count, by: 500) {
+            var command = ["MSET"]
+            for name in names[chunk..<min(chunk + 500, names.count)] {
+                command += ["migration:\(name):completed", "true"]
+            }
+            _ = try await harness.backend.connection.send(command)
+        }
+        try await harness.server.command("CONFIG", "RESETSTAT")
+        let before = harness.backend.connection.roundTrips
+        #expect(try await harness.runner.runPending(context: harness.app).isEmpty)
+        #expect(harness.backend.connection.roundTrips - before == 1, "two MGETs of 1,000 and 500 keys, one pipeline")
+        // Only the markers are read: no GET of a result, lease, checkpoint or anything else.
+        let stats = try await harness.server.command("INFO", "commandstats").string ?? ""
+        #expect(stats.contains("cmdstat_mget:calls=2,"), "\(stats)")
+        #expect(!stats.contains("cmdstat_get:"), "\(stats)")
+        #expect(!stats.contains("cmdstat_pttl:"), "\(stats)")
+        for name in names.prefix(3) { #expect(try await harness.app.count(name) == 0) }
+    }
+
+    @Test("a completion marker holding something else is not taken for completed: the full read reports it")
+    func foreignCompletionMarkerIsNotCompleted() async throws {
+        let harness = try await RedisHarness.start([countingMigration("a"), countingMigration("b")])
+        try await harness.server.command("SET", "migration:a:completed", "true")
+        try await harness.server.command("SET", "migration:b:completed", "yes")
+        let completed = try await harness.backend.stateStore.completedNames(among: ["a", "b", "c"])
+        #expect(completed == ["a"])
+        let status = try await harness.runner.status(context: harness.app)
+        #expect(status.first { $0.name == "b" }?.state == .unknown)
+        #expect(try await harness.app.count("b") == 0)
+    }
+
     @Test("hostile names get their own keys, never each other's, and read back exactly")
     func hostileNamesNeverCollide() async throws {
         let names = [

@@ -93,7 +93,8 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
 
     /// Runs every migration that is not completed, in registration order, background ones included.
     ///
-    /// The state of all migrations is read at once first. A failure stops the run unless
+    /// The completion markers of all migrations are read at once first (one round trip with Redis), then
+    /// the whole state of those not completed, at once. A failure stops the run unless
     /// ``MigrationRunOptions/continueOnError`` is set; cancellation always stops it. A paused migration
     /// stops it too (a later one may depend on it), reported as ``MigrationResult/Status/paused`` at once,
     /// without waiting for a holder that is still pausing.
@@ -131,9 +132,17 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
         options: MigrationRunOptions,
         including: (any Migration<Context>) -> Bool
     ) async throws -> [MigrationResult] {
-        let states = try await stateStore.states(for: registry.names)
+        let candidates = registry.migrations.filter(including)
+        // The completion markers first, alone: a start-up where every migration has completed (the
+        // usual deploy) costs one read, and decodes no result. Migrations with state hooks keep their
+        // completion elsewhere and are always read in full.
+        let completed = try await stateStore.completedNames(
+            among: candidates.filter { $0.stateHooks == nil }.map(\.name))
+        let remaining = candidates.filter { $0.stateHooks != nil || !completed.contains($0.name) }
+        guard !remaining.isEmpty else { return [] }
+        let states = try await stateStore.states(for: remaining.map(\.name))
         var results: [MigrationResult] = []
-        for migration in registry.migrations where including(migration) {
+        for migration in remaining {
             let state = states[migration.name] ?? .pending
             if state.isCompleted && migration.stateHooks == nil { continue }
             if let control = state.control, control.action == .pause, migration.stateHooks == nil {

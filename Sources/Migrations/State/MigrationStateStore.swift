@@ -18,6 +18,16 @@ public protocol MigrationStateStore: Sendable {
     /// Answers whether a migration has completed.
     func isCompleted(_ name: String) async throws -> Bool
 
+    /// The names among `names` whose completion marker is set: what `runPending` reads first, so a
+    /// start-up where every migration has completed reads nothing else.
+    ///
+    /// A networked store answers in one round trip and decodes nothing but the markers (Redis: one
+    /// `MGET`). The default reads ``states(for:)``.
+    ///
+    /// - Parameter names: The migrations to ask about.
+    /// - Returns: Those whose ``StoredMigrationState/isCompleted`` is `true`.
+    func completedNames(among names: [String]) async throws -> Set<String>
+
     /// Records a completed run: sets the completion marker, stores the result, clears the last error and
     /// the checkpoint, in one step.
     ///
@@ -130,6 +140,14 @@ public enum LeaseDisposition: Sendable, Equatable {
 }
 
 extension MigrationStateStore {
+    /// Reads ``states(for:)`` and keeps the completed ones.
+    ///
+    /// - Parameter names: The migrations to ask about.
+    /// - Returns: Those whose ``StoredMigrationState/isCompleted`` is `true`.
+    public func completedNames(among names: [String]) async throws -> Set<String> {
+        Set(try await states(for: names).filter { $0.value.isCompleted }.keys)
+    }
+
     /// Refuses: a store must implement sharding to run a sharded migration.
     public func markShardCompleted(
         _ result: MigrationResult, shard: MigrationShard, of name: String, fence: LeaseFence,

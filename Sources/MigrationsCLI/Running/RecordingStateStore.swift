@@ -39,6 +39,10 @@ final class RecordingStateStore: MigrationStateStore {
         try await base.states(for: names)
     }
 
+    func completedNames(among names: [String]) async throws -> Set<String> {
+        try await base.completedNames(among: names)
+    }
+
     func isCompleted(_ name: String) async throws -> Bool {
         try await base.isCompleted(name)
     }
