@@ -23,14 +23,16 @@ extension DashboardRoutes {
             notice = DashboardNotice(text: MigrationsAPIError(error).body.error.message, isError: true)
         } catch {
             context.logger.error(
-                "a dashboard action failed", metadata: ["action": "\(action.rawValue)", "error": "\(error)"])
+                "a dashboard action failed",
+                metadata: ["action": "\(action.rawValue)", "error": "\(VisibleText.escaping("\(error)"))"])
             notice = DashboardNotice(text: "\(action.label) of '\(name)' failed: \(error)", isError: true)
         }
         context.logger.notice(
             "dashboard action",
             metadata: [
-                "action": "\(action.rawValue)", "migration": "\(name)",
-                "actor": "\(session.identity.migrationsActor)", "outcome": "\(notice.text)",
+                "action": "\(action.rawValue)", "migration": "\(VisibleText.escaping(name))",
+                "actor": "\(VisibleText.escaping(session.identity.migrationsActor))",
+                "outcome": "\(VisibleText.escaping(notice.text))",
             ])
         context.sessions.withLockedSession { $0?.notice = notice }
         return DashboardRenderer.seeOther(basePath + "/migrations/" + DashboardMigrationView.pathSegment(name))

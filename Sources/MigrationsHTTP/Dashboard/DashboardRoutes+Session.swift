@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 import Logging
+import Migrations
 
 /// The fields the dashboard's forms post, URL-encoded.
 struct DashboardForm: Decodable, Sendable {
@@ -34,7 +35,8 @@ extension DashboardRoutes {
         }
         // A new session, with a new id and CSRF token, whatever the browser had before.
         context.sessions.createSession(Session(identity: identity), expiresIn: dashboard.configuration.sessionLifetime)
-        context.logger.notice("dashboard sign-in", metadata: ["actor": "\(identity.migrationsActor)"])
+        context.logger.notice(
+            "dashboard sign-in", metadata: ["actor": "\(VisibleText.escaping(identity.migrationsActor))"])
         return DashboardRenderer.seeOther(basePath)
     }
 
@@ -77,7 +79,7 @@ extension DashboardRoutes {
     }
 
     private func forbidden(_ text: String, _ session: Session, _ context: Context) -> Response {
-        context.logger.notice("dashboard form refused", metadata: ["reason": "\(text)"])
+        context.logger.notice("dashboard form refused", metadata: ["reason": "\(VisibleText.escaping(text))"])
         return message("Refused", text, status: .forbidden, session: session, context: context)
     }
 

@@ -139,7 +139,9 @@ where
 
     /// 503: the state store could not be read.
     func unreadable(_ error: any Error, session: Session, context: Context) -> Response {
-        context.logger.error("the dashboard could not read the migrations' state", metadata: ["error": "\(error)"])
+        context.logger.error(
+            "the dashboard could not read the migrations' state",
+            metadata: ["error": "\(VisibleText.escaping("\(error)"))"])
         return message(
             "State unavailable", "The migrations' state could not be read: \(error)", status: .serviceUnavailable,
             session: session, context: context)
