@@ -128,7 +128,8 @@ struct Serve: AsyncParsableCommand {
     }
 
     private static func makeLogger(level: String?) -> Logger {
-        var logger = Logger(label: "example-service")
+        // Names, hosts and errors from Redis reach these lines: escaped, never obeyed by a terminal.
+        var logger = Logger(label: "example-service") { EscapingLogHandler(StreamLogHandler.standardError(label: $0)) }
         logger.logLevel = level.flatMap(Logger.Level.init(rawValue:)) ?? .info
         return logger
     }

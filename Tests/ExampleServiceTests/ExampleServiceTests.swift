@@ -69,6 +69,26 @@ struct ExampleServiceTests {
         return path
     }
 
+    @Test("serve's log lines show control characters and bidi overrides escaped, never raw")
+    func serveEscapesItsLogs() async throws {
+        let work = try workDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let port = try freePort()
+        let hostile = "web\u{1B}[2J\u{202E}1"
+        let replica = try await ChildProcess.launch(
+            "example-service",
+            ["serve", "--port", "\(port)", "--state-dir", "\(work)/state", "--replica-name", hostile],
+            environment: serviceEnvironment(["EXAMPLE_DATA_DIR": "\(work)/data", "EXAMPLE_BACKFILL_PAUSE_MS": "0"]),
+            directory: work)
+        try await waitUntilHealthy(port, replica)
+        replica.signal(SIGTERM)
+        let outcome = try await replica.wait()
+        let output = outcome.standardOutput + outcome.standardError
+        #expect(output.contains(#"replica=web\u{1B}[2J\u{202E}1"#), "\(output.prefix(2000))")
+        #expect(!output.unicodeScalars.contains("\u{1B}"), "a raw ESC reached the log")
+        #expect(!output.unicodeScalars.contains("\u{202E}"), "a raw bidi override reached the log")
+    }
+
     @Test("serve --metrics exports every migration's attempts and leases on GET /metrics; without it there is none")
     func metricsEndpoint() async throws {
         let work = try workDirectory()

@@ -1,40 +1,43 @@
-import Logging
+package import Logging
 import Migrations
 
 /// Wraps swift-log's `StreamLogHandler` for output that is not a terminal (a pipe, a log collector) and
 /// escapes the message and every metadata value with ``VisibleText/escaping(_:)`` first, so a name or an
 /// error text holding control characters or bidi overrides never reaches a reader's terminal raw.
-struct EscapingLogHandler: LogHandler {
+///
+/// The embedded `migrate` logs through it when standard error is not a terminal, and `example-service
+/// serve` always does.
+package struct EscapingLogHandler: LogHandler {
     private var wrapped: StreamLogHandler
 
     /// Wraps `wrapped`.
     ///
     /// - Parameter wrapped: The handler that writes the line.
-    init(_ wrapped: StreamLogHandler) {
+    package init(_ wrapped: StreamLogHandler) {
         self.wrapped = wrapped
     }
 
-    var logLevel: Logger.Level {
+    package var logLevel: Logger.Level {
         get { wrapped.logLevel }
         set { wrapped.logLevel = newValue }
     }
 
-    var metadata: Logger.Metadata {
+    package var metadata: Logger.Metadata {
         get { wrapped.metadata }
         set { wrapped.metadata = newValue }
     }
 
-    var metadataProvider: Logger.MetadataProvider? {
+    package var metadataProvider: Logger.MetadataProvider? {
         get { wrapped.metadataProvider }
         set { wrapped.metadataProvider = newValue }
     }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { wrapped[metadataKey: key] }
         set { wrapped[metadataKey: key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var event = event
         event.message = Logger.Message(stringLiteral: VisibleText.escaping(event.message.description))
         event.metadata = event.metadata?.mapValues { .string(VisibleText.escaping($0.description)) }
