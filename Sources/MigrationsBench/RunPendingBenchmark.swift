@@ -98,29 +98,20 @@ struct RunPendingBenchmark {
     // MARK: - Ours
 
     private func runOurs(prefix: String, admin: RedisConnection) async throws -> (Double, RoundTripCount) {
-        let names = BenchFixtures.names("noop", count: migrationCount)
-        let backend = try await RedisMigrationBackend.connect(
-            configuration: server.configuration(), keys: RedisMigrationKeys(prefix: prefix))
-        defer { backend.close() }
-        let runner = BenchFixtures.runner(try BenchFixtures.registry(names), backend: backend)
-        try await CommandStats.reset(on: admin)
-        let before = backend.connection.roundTrips
-        var results: [MigrationResult] = []
-        let elapsed = try await Measurement.time { results = try await runner.runPending(context: .silent) }
-        let clientCounter = backend.connection.roundTrips - before
-        let stats = try await CommandStats.read(from: admin)
-        guard results.count == migrationCount, results.allSatisfy({ $0.status == .completed }) else {
+        let run = try await measureRunPending(prefix: prefix, admin: admin)
+        guard run.results.count == migrationCount, run.results.allSatisfy({ $0.status == .completed }) else {
             throw BenchFailure(
-                "runPending completed \(results.filter { $0.status == .completed }.count) of \(migrationCount)")
+                "runPending completed \(run.results.filter { $0.status == .completed }.count) of \(migrationCount)")
         }
         // Cross-check: scripts are the only top-level commands besides the MGET of the completion markers
         // and the one pipelined state read (a NOSCRIPT fallback is a refused EVALSHA, counted as a call,
         // then an EVAL; the counter counts both).
-        let serverSide = stats["evalsha"] + stats["eval"] + stats["mget"] + 1
-        guard serverSide == clientCounter else {
-            throw BenchFailure("the client counted \(clientCounter) round trips, the server's statistics \(serverSide)")
+        let serverSide = run.stats["evalsha"] + run.stats["eval"] + run.stats["mget"] + 1
+        guard serverSide == run.roundTrips else {
+            throw BenchFailure(
+                "the client counted \(run.roundTrips) round trips, the server's statistics \(serverSide)")
         }
-        return (elapsed.seconds, RoundTripCount(roundTrips: clientCounter, stats: stats.summary, description: ""))
+        return (run.seconds, RoundTripCount(roundTrips: run.roundTrips, stats: run.stats.summary, description: ""))
     }
 
     /// The start-up of a service whose migrations have all completed: `runPending` again, on a new
@@ -128,6 +119,21 @@ struct RunPendingBenchmark {
     private func runOursAllCompleted(
         prefix: String, admin: RedisConnection
     ) async throws -> (Double, RoundTripCount) {
+        let run = try await measureRunPending(prefix: prefix, admin: admin)
+        guard run.results.isEmpty else {
+            throw BenchFailure("the start-up over completed migrations ran \(run.results.count) of them")
+        }
+        guard run.stats["mget"] == run.roundTrips else {
+            throw BenchFailure("the client counted \(run.roundTrips) round trips, the server \(run.stats.summary)")
+        }
+        return (run.seconds, RoundTripCount(roundTrips: run.roundTrips, stats: run.stats.summary, description: ""))
+    }
+
+    /// One `runPending` of the fixture's migrations under `prefix`, on a new connection: its time, its
+    /// results, the client's round trips and the server's command statistics of that run alone.
+    private func measureRunPending(
+        prefix: String, admin: RedisConnection
+    ) async throws -> (seconds: Double, results: [MigrationResult], roundTrips: Int, stats: CommandStats) {
         let names = BenchFixtures.names("noop", count: migrationCount)
         let backend = try await RedisMigrationBackend.connect(
             configuration: server.configuration(), keys: RedisMigrationKeys(prefix: prefix))
@@ -137,15 +143,9 @@ struct RunPendingBenchmark {
         let before = backend.connection.roundTrips
         var results: [MigrationResult] = []
         let elapsed = try await Measurement.time { results = try await runner.runPending(context: .silent) }
-        let clientCounter = backend.connection.roundTrips - before
+        let roundTrips = backend.connection.roundTrips - before
         let stats = try await CommandStats.read(from: admin)
-        guard results.isEmpty else {
-            throw BenchFailure("the start-up over completed migrations ran \(results.count) of them")
-        }
-        guard stats["mget"] == clientCounter else {
-            throw BenchFailure("the client counted \(clientCounter) round trips, the server \(stats.summary)")
-        }
-        return (elapsed.seconds, RoundTripCount(roundTrips: clientCounter, stats: stats.summary, description: ""))
+        return (elapsed.seconds, results, roundTrips, stats)
     }
 
     // MARK: - The reference

@@ -92,7 +92,7 @@ struct DashboardDetailView: Sendable {
             index: shard.index, stateLabel: view.label(of: state),
             stateSymbol: view.symbol(of: state), state: state, who: who,
             hasProgress: total > 0 || shard.completed > 0,
-            progressValue: min(shard.completed, max(total, shard.completed)),
+            progressValue: shard.completed,
             progressMax: total, hasTotal: total > 0, percent: view.percent(shard.completed, of: total),
             items: total > 0 ? "\(shard.completed)/\(total)" : "\(shard.completed)",
             error: VisibleText.escaping(shard.error ?? ""), hasError: shard.error != nil)

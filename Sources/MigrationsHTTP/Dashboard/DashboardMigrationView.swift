@@ -145,13 +145,13 @@ struct DashboardMigrationView: Sendable {
         if let shards = status.shards, shards.runningShards > 0 || status.state == .running {
             let total = shards.total ?? 0
             return (
-                true, min(shards.completed, max(total, shards.completed)), total,
+                true, shards.completed, total,
                 percent(shards.completed, of: total), VisibleText.escaping(shards.summary)
             )
         }
         guard status.state == .running, let progress = status.progress else { return (false, 0, 0, "", "") }
         return (
-            true, min(progress.completed, max(progress.total, progress.completed)), progress.total,
+            true, progress.completed, progress.total,
             percent(progress.completed, of: progress.total), VisibleText.escaping(progress.summary)
         )
     }
