@@ -11,7 +11,7 @@ internal import CHiredis
 /// A thin, blocking wrapper around one hiredis `redisContext`.
 ///
 /// This is the only type that calls hiredis functions on a context. It is deliberately not `Sendable`:
-/// hiredis is not thread-safe, and ``HiredisSession`` confines every context to the serial queue of its
+/// hiredis is not thread-safe, and ``HiredisSession`` confines every context to the thread of its
 /// ``RedisConnection``. The context must be released with ``free()`` exactly once.
 struct HiredisContext {
     private let pointer: UnsafeMutablePointer<redisContext>
@@ -70,67 +70,38 @@ struct HiredisContext {
 
     // MARK: - Commands
 
-    /// Sends all commands in one write and reads one reply for each: a single network round trip.
+    /// Writes all commands, encoded once, and reads one reply for each: a single network round trip.
     ///
-    /// Error replies are returned as ``RedisReply/error(_:)``. Arguments are passed with explicit
-    /// lengths, so they may contain any bytes.
+    /// Error replies are returned as ``RedisReply/error(_:)``. Arguments carry explicit lengths, so they
+    /// may contain any bytes.
     ///
     /// - Throws: A transport ``RedisError``; the context is then unusable and must be freed.
-    func roundTrip(_ commands: [[[UInt8]]]) throws(RedisError) -> [RedisReply] {
-        for command in commands {
-            let status = Self.withArgv(command) { count, argv, lengths in
-                redisAppendCommandArgv(pointer, count, argv, lengths)
+    func roundTrip(_ commands: RESPCommands) throws(RedisError) -> [RedisReply] {
+        let status = commands.bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { text in
+                redisAppendFormattedCommand(pointer, text.baseAddress, text.count)
             }
-            if status != REDIS_OK {
-                throw failure(command: command)
-            }
+        }
+        if status != REDIS_OK {
+            throw failure(commands, at: 0)
         }
         var replies: [RedisReply] = []
         replies.reserveCapacity(commands.count)
-        for command in commands {
+        for index in 0..<commands.count {
             var raw: UnsafeMutableRawPointer?
             guard redisGetReply(pointer, &raw) == REDIS_OK, let raw else {
-                throw failure(command: command)
+                throw failure(commands, at: index)
             }
-            let reply = raw.assumingMemoryBound(to: redisReply.self)
-            replies.append(RedisReply(copying: reply))
+            replies.append(RedisReply(copying: raw.assumingMemoryBound(to: redisReply.self)))
             freeReplyObject(raw)
         }
         return replies
     }
 
-    private func failure(command: [[UInt8]]) -> RedisError {
-        let description = RedisCommandDescription.describe(command)
+    private func failure(_ commands: RESPCommands, at index: Int) -> RedisError {
+        let description = RedisCommandDescription.describe(commands.arguments(ofCommand: index))
         return transportError(command: description)
             ?? RedisError(code: .io, message: "hiredis failed without reporting why", command: description)
-    }
-
-    // MARK: - Arguments
-
-    /// Calls `body` with `argc`, `argv` and `argvlen` for hiredis, all arguments in one buffer.
-    private static func withArgv<Result>(
-        _ arguments: [[UInt8]],
-        _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> Result
-    ) -> Result {
-        var storage: [UInt8] = []
-        storage.reserveCapacity(arguments.reduce(1) { $0 + $1.count })
-        var offsets: [Int] = []
-        offsets.reserveCapacity(arguments.count)
-        for argument in arguments {
-            offsets.append(storage.count)
-            storage.append(contentsOf: argument)
-        }
-        storage.append(0)  // never empty, so the base address exists even when every argument is empty
-        let lengths = arguments.map(\.count)
-        return storage.withUnsafeBufferPointer { buffer in
-            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var argv: [UnsafePointer<CChar>?] = offsets.map { base + $0 }
-            return argv.withUnsafeMutableBufferPointer { argvBuffer in
-                lengths.withUnsafeBufferPointer { lengthBuffer in
-                    body(Int32(arguments.count), argvBuffer.baseAddress!, lengthBuffer.baseAddress!)
-                }
-            }
-        }
     }
 }
 

@@ -1,7 +1,7 @@
 /// The connection state of one ``RedisConnection``: its hiredis context, if any.
 ///
-/// Only ever used on the serial queue of its connection (it lives in a `Mutex` that is locked only
-/// from that queue). It owns the poisoning rule: after any transport error the context is freed and
+/// Only ever used on the thread of its connection (it lives in a `Mutex` that is locked only there).
+/// It owns the poisoning rule: after any transport error the context is freed and
 /// the next call connects again, re-applying the timeout, keep-alive, `AUTH` and `SELECT`.
 struct HiredisSession {
     /// What to connect to and how.
@@ -43,20 +43,15 @@ struct HiredisSession {
     }
 
     private func handshake(on context: HiredisContext) throws(RedisError) {
-        var commands: [[[UInt8]]] = []
+        var commands = RESPCommands()
         let authenticates = configuration.username != nil || configuration.password != nil
         if authenticates {
-            var auth: [[UInt8]] = [Array("AUTH".utf8)]
-            if let username = configuration.username {
-                auth.append(Array(username.utf8))
-            }
-            auth.append(Array((configuration.password ?? "").utf8))
-            commands.append(auth)
+            try commands.append(["AUTH"] + [configuration.username].compactMap { $0 } + [configuration.password ?? ""])
         }
         if configuration.database != 0 {
-            commands.append([Array("SELECT".utf8), Array(String(configuration.database).utf8)])
+            try commands.append(["SELECT", String(configuration.database)])
         }
-        guard !commands.isEmpty else {
+        guard commands.count > 0 else {
             return
         }
         let replies = try context.roundTrip(commands)
@@ -104,7 +99,7 @@ struct HiredisSession {
     ///   - timeout: A reply timeout for this call only, instead of the configured one; `nil` keeps it.
     /// - Throws: A transport ``RedisError``; the context is then dropped, and the next call reconnects.
     ///   Server error replies are returned as ``RedisReply/error(_:)``, not thrown.
-    mutating func roundTrip(_ commands: [[[UInt8]]], timeout: Duration? = nil) throws(RedisError) -> [RedisReply] {
+    mutating func roundTrip(_ commands: RESPCommands, timeout: Duration? = nil) throws(RedisError) -> [RedisReply] {
         if context == nil {
             try connect()
         }

@@ -17,7 +17,9 @@ extension RedisConnection {
     ///   ``RedisError/Code-swift.struct/noScript``…), or a transport error after which the next call reconnects.
     @discardableResult
     public func send(_ command: [String], timeout: Duration? = nil) async throws(RedisError) -> RedisReply {
-        try await send(command.map { Array($0.utf8) }, timeout: timeout)
+        var encoded = RESPCommands()
+        try encoded.append(command)
+        return try await sendOne(encoded, timeout: timeout)
     }
 
     /// Sends one command given as raw bytes and waits for its reply.
@@ -31,8 +33,14 @@ extension RedisConnection {
     /// - Throws: ``RedisError``, as ``send(_:timeout:)-([String],_)`` does.
     @discardableResult
     public func send(_ command: [[UInt8]], timeout: Duration? = nil) async throws(RedisError) -> RedisReply {
-        try Self.validate([command])
-        let replies = try await roundTrip([command], timeout: timeout)
+        var encoded = RESPCommands()
+        try encoded.append(command)
+        return try await sendOne(encoded, timeout: timeout)
+    }
+
+    /// Sends one encoded command and throws its error reply.
+    private func sendOne(_ command: RESPCommands, timeout: Duration?) async throws(RedisError) -> RedisReply {
+        let replies = try await roundTrip(command, timeout: timeout)
         guard let reply = replies.first else {
             throw RedisError.unexpectedReply(.array([]), expected: "one reply", command: describe(command))
         }
@@ -62,7 +70,14 @@ extension RedisConnection {
     /// - Returns: One reply for each command, in the same order.
     /// - Throws: A transport ``RedisError``; the replies are then lost, and some commands may have run.
     public func pipeline(_ commands: [[String]], timeout: Duration? = nil) async throws(RedisError) -> [RedisReply] {
-        try await pipeline(commands.map { $0.map { Array($0.utf8) } }, timeout: timeout)
+        guard !commands.isEmpty else {
+            return []
+        }
+        var encoded = RESPCommands(reservingCapacity: commands.count * 32)
+        for command in commands {
+            try encoded.append(command)
+        }
+        return try await roundTrip(encoded, timeout: timeout)
     }
 
     /// Sends several commands given as raw bytes in one round trip and reads all their replies.
@@ -76,24 +91,17 @@ extension RedisConnection {
         guard !commands.isEmpty else {
             return []
         }
-        try Self.validate(commands)
-        return try await roundTrip(commands, timeout: timeout)
+        var encoded = RESPCommands(reservingCapacity: commands.count * 32)
+        for command in commands {
+            try encoded.append(command)
+        }
+        return try await roundTrip(encoded, timeout: timeout)
     }
 
     // MARK: - Helpers
 
     /// The description used in errors: the command name, and the key for common data commands.
-    func describe(_ command: [[UInt8]]) -> String? {
-        RedisCommandDescription.describe(command)
-    }
-
-    /// Rejects empty commands, which would garble the protocol.
-    static func validate(_ commands: [[[UInt8]]]) throws(RedisError) {
-        if let index = commands.firstIndex(where: \.isEmpty) {
-            throw RedisError(
-                code: .invalidCommand,
-                message: "command \(index + 1) of \(commands.count) is empty; a command needs at least its name"
-            )
-        }
+    func describe(_ command: RESPCommands) -> String? {
+        RedisCommandDescription.describe(command.arguments(ofCommand: 0))
     }
 }

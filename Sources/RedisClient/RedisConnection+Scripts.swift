@@ -18,7 +18,10 @@ extension RedisConnection {
     public func evaluate(_ script: RedisScript, keys: [String] = [], arguments: [String] = []) async throws(RedisError)
         -> RedisReply
     {
-        try await evaluate(script, keys: keys.map { Array($0.utf8) }, arguments: arguments.map { Array($0.utf8) })
+        try await evaluate(script, keyCount: keys.count, tailCount: keys.count + arguments.count) { encoded in
+            for argument in keys { encoded.appendArgument(argument) }
+            for argument in arguments { encoded.appendArgument(argument) }
+        }
     }
 
     /// Runs a Lua script with keys and arguments given as raw bytes.
@@ -32,22 +35,48 @@ extension RedisConnection {
     public func evaluate(_ script: RedisScript, keys: [[UInt8]], arguments: [[UInt8]]) async throws(RedisError)
         -> RedisReply
     {
-        let tail = [Array(String(keys.count).utf8)] + keys + arguments
-        let bySHA = [Array("EVALSHA".utf8), Array(script.sha1.utf8)] + tail
-        let bySource = [Array("EVAL".utf8), Array(script.source.utf8)] + tail
-        // Both attempts run in one queue job, so no other caller's command slips in between.
-        let reply = try await onQueue { session throws(RedisError) -> RedisReply in
+        try await evaluate(script, keyCount: keys.count, tailCount: keys.count + arguments.count) { encoded in
+            for argument in keys { argument.withUnsafeBytes { encoded.appendArgument($0) } }
+            for argument in arguments { argument.withUnsafeBytes { encoded.appendArgument($0) } }
+        }
+    }
+
+    /// Runs `script` with `keyCount` keys, the keys and arguments being the `tailCount` arguments that
+    /// `appendTail` encodes.
+    private func evaluate(
+        _ script: RedisScript, keyCount: Int, tailCount: Int, appendTail: @Sendable (inout RESPCommands) -> Void
+    ) async throws(RedisError) -> RedisReply {
+        let bySHA = try Self.scriptCall("EVALSHA", script.sha1, keyCount: keyCount, tailCount: tailCount, appendTail)
+        // Both attempts run in one visit to the connection's thread, so no other caller's command slips in
+        // between; the source is encoded only if the server does not know the script.
+        let reply = try await onConnectionThread { session throws(RedisError) -> RedisReply in
             self.countRoundTrip()
-            let first = try session.roundTrip([bySHA])[0]
+            let first = try session.roundTrip(bySHA)[0]
             guard case .error(let message) = first, RedisError.classify(serverReply: message) == .noScript else {
                 return first
             }
             self.countRoundTrip()
-            return try session.roundTrip([bySource])[0]
+            let bySource = try Self.scriptCall(
+                "EVAL", script.source, keyCount: keyCount, tailCount: tailCount, appendTail)
+            return try session.roundTrip(bySource)[0]
         }
         if case .error(let message) = reply {
             throw RedisError(serverReply: message, command: "EVALSHA \(script.sha1.prefix(12))")
         }
         return reply
+    }
+
+    /// `EVALSHA <sha1>` or `EVAL <source>`, then the key count, the keys and the arguments, encoded.
+    private static func scriptCall(
+        _ command: String, _ script: String, keyCount: Int, tailCount: Int,
+        _ appendTail: (inout RESPCommands) -> Void
+    ) throws(RedisError) -> RESPCommands {
+        var encoded = RESPCommands(reservingCapacity: 256 + script.utf8.count)
+        try encoded.appendHeader(arguments: 3 + tailCount)
+        encoded.appendArgument(command)
+        encoded.appendArgument(script)
+        encoded.appendArgument(String(keyCount))
+        appendTail(&encoded)
+        return encoded
     }
 }

@@ -11,11 +11,12 @@ import Synchronization
 ///
 /// ## Threading
 ///
-/// hiredis is blocking and not thread-safe, so every hiredis call of a connection runs on a serial
-/// `DispatchQueue` the connection owns, never on Swift's cooperative thread pool. Calls from many tasks
-/// are queued and run one after another, each a complete request and reply. Use several connections
-/// for parallelism. Task cancellation does not interrupt a command in flight; the command timeout
-/// bounds how long one can take.
+/// hiredis is blocking and not thread-safe, so every hiredis call of a connection runs on a thread the
+/// connection owns (its ``executor``), never on Swift's cooperative thread pool. The calling task moves to
+/// that thread for the call and back, rather than handing the call over and waiting. Calls from many tasks
+/// queue and run one after another, each a complete request and reply. Use several connections for
+/// parallelism. Task cancellation does not interrupt a command in flight; the command timeout bounds how
+/// long one can take.
 ///
 /// ## Failures and reconnection
 ///
@@ -39,15 +40,19 @@ import Synchronization
 /// - ``reconnect()``
 /// - ``close()``
 /// - ``roundTrips``
+/// - ``executor``
 public final class RedisConnection: Sendable {
     /// The configuration this connection was opened with.
     public let configuration: RedisConfiguration
 
-    /// Runs every hiredis call of this connection, one at a time, off the cooperative pool.
-    private let queue: DispatchQueue
+    /// The thread that runs every hiredis call of this connection, one at a time, off the cooperative pool.
+    ///
+    /// A task that makes many calls in a row can run under `withTaskExecutorPreference(connection.executor)`,
+    /// so that no call has to move it to the thread and back; see ``RedisConnectionExecutor``.
+    public let executor: RedisConnectionExecutor
 
-    /// The hiredis context. Locked only from `queue`, so the lock is never contended; it exists to
-    /// make the hand-over between the queue's threads explicit and the class `Sendable` without `@unchecked`.
+    /// The hiredis context. Locked only on the executor's thread, so the lock is never contended; it makes
+    /// the confinement explicit and the class `Sendable` without `@unchecked`.
     private let session: Mutex<HiredisSession>
 
     /// Bookkeeping readable from any thread without waiting for the queue.
@@ -68,15 +73,17 @@ public final class RedisConnection: Sendable {
     ///   ``RedisError/Code-swift.struct/authenticationFailed`` if the credentials are refused.
     public init(configuration: RedisConfiguration) async throws(RedisError) {
         self.configuration = configuration
-        self.queue = DispatchQueue(label: "RedisConnection \(configuration.endpoint)")
+        self.executor = RedisConnectionExecutor()
         self.session = Mutex(HiredisSession(configuration: configuration))
-        try await onQueue { session throws(RedisError) in
+        // If this throws, deinit still runs and ends the thread.
+        try await onConnectionThread { session throws(RedisError) in
             try session.connect()
         }
     }
 
     deinit {
         session.withLock { $0.disconnect() }
+        executor.stop {}
     }
 
     /// Drops the current connection, if any, and connects again.
@@ -87,7 +94,7 @@ public final class RedisConnection: Sendable {
     /// - Throws: ``RedisError``, as ``init(configuration:)`` does;
     ///   ``RedisError/Code-swift.struct/connectionClosed`` after ``close()``.
     public func reconnect() async throws(RedisError) {
-        try await onQueue { session throws(RedisError) in
+        try await onConnectionThread { session throws(RedisError) in
             try session.connect()
         }
     }
@@ -103,8 +110,9 @@ public final class RedisConnection: Sendable {
         guard !wasClosed else {
             return
         }
-        queue.async {
-            self.session.withLock { $0.disconnect() }
+        executor.stop { [weak self] in
+            // Without `self`, deinit has disconnected already.
+            self?.session.withLock { $0.disconnect() }
         }
     }
 
@@ -121,37 +129,47 @@ public final class RedisConnection: Sendable {
         status.withLock { $0.roundTrips }
     }
 
-    // MARK: - Running on the queue
+    // MARK: - Running on the connection's thread
 
-    /// Runs `work` on the connection's queue with exclusive access to the session.
+    /// Runs `work` on the connection's thread with exclusive access to the session.
+    ///
+    /// The calling task moves to the thread for the call (unless it already runs there, preferring
+    /// ``executor``) and the runtime moves it back to its own executor when the call returns, so the
+    /// caller's code never holds up the connection (a test checks this).
     ///
     /// - Throws: ``RedisError/Code-swift.struct/connectionClosed`` if the connection was closed, or what
     ///   `work` throws.
-    func onQueue<Value: Sendable>(
-        _ work: @escaping @Sendable (inout HiredisSession) throws(RedisError) -> Value
+    func onConnectionThread<Value: Sendable>(
+        _ work: @Sendable (inout HiredisSession) throws(RedisError) -> Value
     ) async throws(RedisError) -> Value {
-        let result: Result<Value, RedisError> = await withCheckedContinuation { continuation in
-            queue.async {
-                let result = self.session.withLock { session in
-                    Result { () throws(RedisError) -> Value in
-                        if self.isClosed {
-                            throw RedisError(
-                                code: .connectionClosed,
-                                message: "the connection to \(self.configuration.endpoint) was closed by close()"
-                            )
-                        }
-                        return try work(&session)
-                    }
-                }
-                continuation.resume(returning: result)
-            }
+        let result = await withTaskExecutorPreference(executor) {
+            await runOnThread(work)
         }
         return try result.get()
     }
 
-    /// Sends commands in one round trip on the queue and counts it.
-    func roundTrip(_ commands: [[[UInt8]]], timeout: Duration? = nil) async throws(RedisError) -> [RedisReply] {
-        try await onQueue { session throws(RedisError) in
+    /// Runs `work` under the session lock; `@concurrent`, so it runs on the preferred executor (the
+    /// connection's thread) whatever the caller's isolation.
+    @concurrent
+    private func runOnThread<Value: Sendable>(
+        _ work: @Sendable (inout HiredisSession) throws(RedisError) -> Value
+    ) async -> Result<Value, RedisError> {
+        guard !isClosed else {
+            // After close() the thread ends, and the executor hands work to the global one: no hiredis there.
+            return .failure(
+                RedisError(
+                    code: .connectionClosed,
+                    message: "the connection to \(configuration.endpoint) was closed by close()"))
+        }
+        precondition(executor.isCurrent, "a hiredis call must run on its connection's thread")
+        return session.withLock { session in
+            Result { () throws(RedisError) -> Value in try work(&session) }
+        }
+    }
+
+    /// Sends encoded commands in one round trip on the connection's thread and counts it.
+    func roundTrip(_ commands: RESPCommands, timeout: Duration? = nil) async throws(RedisError) -> [RedisReply] {
+        try await onConnectionThread { session throws(RedisError) in
             self.countRoundTrip()
             return try session.roundTrip(commands, timeout: timeout)
         }

@@ -212,6 +212,18 @@ struct ShardTests {
             ])
         }
         #expect(clash?.code == .invalidName)
+        // The same clash registered the other way round, after other names.
+        let reversed = #expect(throws: MigrationError.self) {
+            try MigrationRegistry<TestApp>([
+                ClosureMigration(name: "before", up: up),
+                ClosureMigration(name: "big:shard:1", up: up),
+                ClosureMigration(name: "other", sharding: .count(2), up: up),
+                ClosureMigration(name: "big", sharding: .count(2), up: up),
+            ])
+        }
+        #expect(reversed?.code == .invalidName)
+        #expect(reversed?.message.contains("'big:shard:1'") == true)
+        #expect(reversed?.message.contains("sharded migration 'big'") == true)
     }
 
     @Test("slices cover a range exactly once, in order, sizes differing by at most one")

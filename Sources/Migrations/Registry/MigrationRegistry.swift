@@ -17,6 +17,8 @@ public struct MigrationRegistry<Context: Sendable>: Sendable {
     /// The registered migrations, in run order.
     public private(set) var migrations: [any Migration<Context>] = []
     private var positions: [String: Int] = [:]
+    /// The names of the registered sharded migrations, so registering stays linear in the registry's size.
+    private var shardedNames: [String] = []
     private let debugLogger: Logger?
 
     /// Creates an empty registry.
@@ -49,9 +51,12 @@ public struct MigrationRegistry<Context: Sendable>: Sendable {
                 migration: name
             )
         }
-        try Self.checkSharding(of: migration, among: migrations)
+        try checkSharding(of: migration)
         positions[name] = migrations.count
         migrations.append(migration)
+        if migration.sharding != nil {
+            shardedNames.append(name)
+        }
         debugLogger?.info(
             "registered migration",
             metadata: [
@@ -75,9 +80,7 @@ public struct MigrationRegistry<Context: Sendable>: Sendable {
 
     /// Refuses a sharded migration the runner cannot shard (one with state hooks, or a bad count), and
     /// a name that would share storage with a sharded migration's shards (`<name>:shard:<k>`).
-    private static func checkSharding(
-        of migration: any Migration<Context>, among registered: [any Migration<Context>]
-    ) throws(MigrationError) {
+    private func checkSharding(of migration: any Migration<Context>) throws(MigrationError) {
         let name = migration.name
         if let sharding = migration.sharding {
             try sharding.validate(for: name)
@@ -88,16 +91,22 @@ public struct MigrationRegistry<Context: Sendable>: Sendable {
                         + "state store, so a sharded migration cannot replace it with hooks",
                     migration: name)
             }
+            // A sharded migration is checked against every name; a plain one only against the sharded ones.
+            if let plain = positions.keys.first(where: { $0.hasPrefix(name + ":shard:") }) {
+                throw Self.sharingShardStorage(plain: plain, sharded: name)
+            }
         }
-        for other in registered {
-            let (sharded, plain) = other.sharding != nil ? (other, migration) : (migration, other)
-            guard sharded.sharding != nil, plain.name.hasPrefix(sharded.name + ":shard:") else { continue }
-            throw MigrationError(
-                .invalidName,
-                "migration name '\(plain.name)' would share its stored state with a shard of the sharded "
-                    + "migration '\(sharded.name)'; choose a name that does not start with '\(sharded.name):shard:'",
-                migration: plain.name)
+        if let sharded = shardedNames.first(where: { name.hasPrefix($0 + ":shard:") }) {
+            throw Self.sharingShardStorage(plain: name, sharded: sharded)
         }
+    }
+
+    private static func sharingShardStorage(plain: String, sharded: String) -> MigrationError {
+        MigrationError(
+            .invalidName,
+            "migration name '\(plain)' would share its stored state with a shard of the sharded "
+                + "migration '\(sharded)'; choose a name that does not start with '\(sharded):shard:'",
+            migration: plain)
     }
 
     /// The migration registered under `name`.
