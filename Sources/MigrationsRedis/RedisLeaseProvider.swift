@@ -161,6 +161,14 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
     public func waitForRelease(of name: String, timeout: Duration) async throws {
         let connection = try await waitConnection()
         defer { idleWaitConnections.withLock { $0.append(connection) } }
+        // Every step of the wait is a call on this connection, with nothing else in between: run them all
+        // on its thread, so the task moves there once instead of twice for every call.
+        try await withTaskExecutorPreference(connection.executor) {
+            try await wait(for: name, timeout: timeout, on: connection)
+        }
+    }
+
+    private func wait(for name: String, timeout: Duration, on connection: RedisConnection) async throws {
         let id = LeaseToken.random()
         let list = keys.waiterListPrefix(name) + id
         do {
