@@ -48,7 +48,9 @@ struct FleetBenchmark {
                 ours: "\(processCount) processes: \(Format.duration(fleet))",
                 reference: "1 process: \(Format.duration(single))",
                 ratio: Format.ratio(fleet / single), target: "≤ 1.2×", met: fleet / single <= 1.2,
-                note: "\(migrationCount) migrations of 1 ms; launch to last exit; median of \(repetitions)"),
+                note: "\(migrationCount) migrations of 1 ms; launch to last exit; median of \(repetitions) "
+                    + "(\(processCount) processes \(Format.spread(fleetTimes)); 1 process \(Format.spread(singleTimes)))"
+            ),
             Figure(
                 "P4", "context: a fleet of 2 vs one process: wall time", ours: "2 processes: \(Format.duration(pair))",
                 reference: "1 process: \(Format.duration(single))", ratio: Format.ratio(pair / single), target: "—",

@@ -49,4 +49,9 @@ enum Format {
     static func duration(_ seconds: Double) -> String {
         seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.2f s", seconds)
     }
+
+    /// The spread of measured durations, `101.2 ms–130.4 ms`.
+    static func spread(_ seconds: [Double]) -> String {
+        "\(duration(seconds.min() ?? 0))–\(duration(seconds.max() ?? 0))"
+    }
 }

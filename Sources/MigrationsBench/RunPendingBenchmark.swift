@@ -77,7 +77,8 @@ struct RunPendingBenchmark {
                     + "(\(Format.number(referenceMedian / Double(migrationCount) * 1e6)) µs each)",
                 ratio: Format.ratio(referenceMedian / oursMedian, decimals: 1) + " faster",
                 target: "≥ 4× faster", met: referenceMedian / oursMedian >= 4,
-                note: "median of \(repetitions); a fresh key prefix each run"),
+                note: "median of \(repetitions); a fresh key prefix each run (ours \(Format.spread(oursTimes)), "
+                    + "redis-py \(Format.spread(referenceTimes)))"),
             Figure(
                 "P3",
                 "start-up with \(Format.number(Double(migrationCount))) migrations all completed: round trips\(placed)",

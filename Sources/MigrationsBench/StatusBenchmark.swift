@@ -67,7 +67,7 @@ struct StatusBenchmark {
                 ratio: Format.ratio(reference / ours, decimals: 1) + " faster", target: "≥ 30× faster",
                 met: reference / ours >= 30,
                 note: "ours includes decoding every result, lease and progress JSON; median of \(repetitions) "
-                    + "(ours \(Format.duration(oursTimes.min() ?? 0))–\(Format.duration(oursTimes.max() ?? 0)))"),
+                    + "(ours \(Format.spread(oursTimes)))"),
             Figure(
                 "P2",
                 "context: the same \(Format.number(Double(reads))) reads in one pipeline, nothing decoded\(placed)",
