@@ -43,18 +43,18 @@ struct HiredisSession {
     }
 
     private func handshake(on context: HiredisContext) throws(RedisError) {
-        var commands = RESPCommands()
+        var commands: [[String]] = []
         let authenticates = configuration.username != nil || configuration.password != nil
         if authenticates {
-            try commands.append(["AUTH"] + [configuration.username].compactMap { $0 } + [configuration.password ?? ""])
+            commands.append(["AUTH"] + [configuration.username].compactMap { $0 } + [configuration.password ?? ""])
         }
         if configuration.database != 0 {
-            try commands.append(["SELECT", String(configuration.database)])
+            commands.append(["SELECT", String(configuration.database)])
         }
-        guard commands.count > 0 else {
+        guard !commands.isEmpty else {
             return
         }
-        let replies = try context.roundTrip(commands)
+        let replies = try context.roundTrip(RESPCommands(commands))
         if authenticates {
             try checkAuthentication(replies[0])
         }

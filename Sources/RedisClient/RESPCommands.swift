@@ -19,57 +19,46 @@ struct RESPCommands {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Encodes `commands`, in order: each a command name and its arguments, as text or as bytes.
+    ///
+    /// - Throws: ``RedisError/Code-swift.struct/invalidCommand`` if a command is empty, which would garble
+    ///   the protocol.
+    init(_ commands: [[some RESPArgument]]) throws(RedisError) {
+        self.init(reservingCapacity: commands.count * 32)
+        for (index, command) in commands.enumerated() {
+            guard !command.isEmpty else {
+                throw RedisError(
+                    code: .invalidCommand,
+                    message: "command \(index + 1) of \(commands.count) is empty; a command needs at least its name"
+                )
+            }
+            appendHeader(arguments: command.count)
+            for argument in command {
+                appendArgument(argument)
+            }
+        }
+    }
+
     // MARK: - Appending
 
-    /// Appends one command given as text; each argument is sent as its UTF-8 bytes.
-    ///
-    /// - Throws: ``RedisError/Code-swift.struct/invalidCommand`` if `command` is empty.
-    mutating func append(_ command: [String]) throws(RedisError) {
-        try appendHeader(arguments: command.count)
-        for argument in command {
-            appendArgument(argument)
-        }
-    }
-
-    /// Appends one command given as raw bytes.
-    ///
-    /// - Throws: ``RedisError/Code-swift.struct/invalidCommand`` if `command` is empty.
-    mutating func append(_ command: [[UInt8]]) throws(RedisError) {
-        try appendHeader(arguments: command.count)
-        for argument in command {
-            argument.withUnsafeBytes { appendArgument($0) }
-        }
-    }
-
-    /// Appends the array header of a command with `arguments` arguments.
-    mutating func appendHeader(arguments: Int) throws(RedisError) {
-        guard arguments > 0 else {
-            throw RedisError(
-                code: .invalidCommand,
-                message: "command \(count + 1) is empty; a command needs at least its name"
-            )
-        }
+    /// Appends the array header of a command with `arguments` arguments (at least one).
+    mutating func appendHeader(arguments: Int) {
+        precondition(arguments > 0, "a command needs at least its name")
         count += 1
         bytes.append(UInt8(ascii: "*"))
         appendDecimal(arguments)
         appendLineEnd()
     }
 
-    /// Appends one bulk-string argument holding the UTF-8 bytes of `text`.
-    mutating func appendArgument(_ text: String) {
-        if let done: Void = text.utf8.withContiguousStorageIfAvailable({ appendArgument(UnsafeRawBufferPointer($0)) }) {
-            return done
+    /// Appends one bulk-string argument.
+    mutating func appendArgument(_ argument: some RESPArgument) {
+        argument.withArgumentBytes { raw in
+            bytes.append(UInt8(ascii: "$"))
+            appendDecimal(raw.count)
+            appendLineEnd()
+            bytes.append(contentsOf: raw)
+            appendLineEnd()
         }
-        Array(text.utf8).withUnsafeBytes { appendArgument($0) }
-    }
-
-    /// Appends one bulk-string argument holding `argument`.
-    mutating func appendArgument(_ argument: UnsafeRawBufferPointer) {
-        bytes.append(UInt8(ascii: "$"))
-        appendDecimal(argument.count)
-        appendLineEnd()
-        bytes.append(contentsOf: argument)
-        appendLineEnd()
     }
 
     private mutating func appendLineEnd() {
@@ -140,5 +129,26 @@ struct RESPCommands {
             position += 2
             return value
         }
+    }
+}
+
+/// A value sent as one bulk-string argument: a `String` as its UTF-8 bytes, or raw bytes as they are.
+protocol RESPArgument: Sendable {
+    /// Calls `body` with the argument's bytes.
+    func withArgumentBytes<Value>(_ body: (UnsafeRawBufferPointer) -> Value) -> Value
+}
+
+extension String: RESPArgument {
+    func withArgumentBytes<Value>(_ body: (UnsafeRawBufferPointer) -> Value) -> Value {
+        if let value = utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
+            return value
+        }
+        return Array(utf8).withUnsafeBytes(body)
+    }
+}
+
+extension Array: RESPArgument where Element == UInt8 {
+    func withArgumentBytes<Value>(_ body: (UnsafeRawBufferPointer) -> Value) -> Value {
+        withUnsafeBytes(body)
     }
 }

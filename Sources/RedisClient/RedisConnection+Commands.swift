@@ -17,9 +17,7 @@ extension RedisConnection {
     ///   ``RedisError/Code-swift.struct/noScript``…), or a transport error after which the next call reconnects.
     @discardableResult
     public func send(_ command: [String], timeout: Duration? = nil) async throws(RedisError) -> RedisReply {
-        var encoded = RESPCommands()
-        try encoded.append(command)
-        return try await sendOne(encoded, timeout: timeout)
+        try await send(encoding: command, timeout: timeout)
     }
 
     /// Sends one command given as raw bytes and waits for its reply.
@@ -33,13 +31,14 @@ extension RedisConnection {
     /// - Throws: ``RedisError``, as ``send(_:timeout:)-([String],_)`` does.
     @discardableResult
     public func send(_ command: [[UInt8]], timeout: Duration? = nil) async throws(RedisError) -> RedisReply {
-        var encoded = RESPCommands()
-        try encoded.append(command)
-        return try await sendOne(encoded, timeout: timeout)
+        try await send(encoding: command, timeout: timeout)
     }
 
-    /// Sends one encoded command and throws its error reply.
-    private func sendOne(_ command: RESPCommands, timeout: Duration?) async throws(RedisError) -> RedisReply {
+    /// Encodes and sends one command, and throws its error reply.
+    private func send(encoding arguments: [some RESPArgument], timeout: Duration?) async throws(RedisError)
+        -> RedisReply
+    {
+        let command = try RESPCommands([arguments])
         let replies = try await roundTrip(command, timeout: timeout)
         guard let reply = replies.first else {
             throw RedisError.unexpectedReply(.array([]), expected: "one reply", command: describe(command))
@@ -70,14 +69,7 @@ extension RedisConnection {
     /// - Returns: One reply for each command, in the same order.
     /// - Throws: A transport ``RedisError``; the replies are then lost, and some commands may have run.
     public func pipeline(_ commands: [[String]], timeout: Duration? = nil) async throws(RedisError) -> [RedisReply] {
-        guard !commands.isEmpty else {
-            return []
-        }
-        var encoded = RESPCommands(reservingCapacity: commands.count * 32)
-        for command in commands {
-            try encoded.append(command)
-        }
-        return try await roundTrip(encoded, timeout: timeout)
+        try await pipeline(encoding: commands, timeout: timeout)
     }
 
     /// Sends several commands given as raw bytes in one round trip and reads all their replies.
@@ -88,14 +80,17 @@ extension RedisConnection {
     /// - Returns: One reply for each command, in the same order; server errors as ``RedisReply/error(_:)``.
     /// - Throws: A transport ``RedisError``.
     public func pipeline(_ commands: [[[UInt8]]], timeout: Duration? = nil) async throws(RedisError) -> [RedisReply] {
+        try await pipeline(encoding: commands, timeout: timeout)
+    }
+
+    /// Encodes `commands` into one buffer and sends them in one round trip; none, without a round trip.
+    private func pipeline(encoding commands: [[some RESPArgument]], timeout: Duration?) async throws(RedisError)
+        -> [RedisReply]
+    {
         guard !commands.isEmpty else {
             return []
         }
-        var encoded = RESPCommands(reservingCapacity: commands.count * 32)
-        for command in commands {
-            try encoded.append(command)
-        }
-        return try await roundTrip(encoded, timeout: timeout)
+        return try await roundTrip(RESPCommands(commands), timeout: timeout)
     }
 
     // MARK: - Helpers

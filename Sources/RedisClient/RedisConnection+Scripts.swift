@@ -18,10 +18,7 @@ extension RedisConnection {
     public func evaluate(_ script: RedisScript, keys: [String] = [], arguments: [String] = []) async throws(RedisError)
         -> RedisReply
     {
-        try await evaluate(script, keyCount: keys.count, tailCount: keys.count + arguments.count) { encoded in
-            for argument in keys { encoded.appendArgument(argument) }
-            for argument in arguments { encoded.appendArgument(argument) }
-        }
+        try await evaluate(script, encodingKeys: keys, arguments: arguments)
     }
 
     /// Runs a Lua script with keys and arguments given as raw bytes.
@@ -35,18 +32,14 @@ extension RedisConnection {
     public func evaluate(_ script: RedisScript, keys: [[UInt8]], arguments: [[UInt8]]) async throws(RedisError)
         -> RedisReply
     {
-        try await evaluate(script, keyCount: keys.count, tailCount: keys.count + arguments.count) { encoded in
-            for argument in keys { argument.withUnsafeBytes { encoded.appendArgument($0) } }
-            for argument in arguments { argument.withUnsafeBytes { encoded.appendArgument($0) } }
-        }
+        try await evaluate(script, encodingKeys: keys, arguments: arguments)
     }
 
-    /// Runs `script` with `keyCount` keys, the keys and arguments being the `tailCount` arguments that
-    /// `appendTail` encodes.
-    private func evaluate(
-        _ script: RedisScript, keyCount: Int, tailCount: Int, appendTail: @Sendable (inout RESPCommands) -> Void
+    /// Runs `script` with `keys` and `arguments`, encoded as text or bytes.
+    private func evaluate<Argument: RESPArgument>(
+        _ script: RedisScript, encodingKeys keys: [Argument], arguments: [Argument]
     ) async throws(RedisError) -> RedisReply {
-        let bySHA = try Self.scriptCall("EVALSHA", script.sha1, keyCount: keyCount, tailCount: tailCount, appendTail)
+        let bySHA = Self.scriptCall("EVALSHA", script.sha1, keys: keys, arguments: arguments)
         // Both attempts run in one visit to the connection's thread, so no other caller's command slips in
         // between; the source is encoded only if the server does not know the script.
         let reply = try await onConnectionThread { session throws(RedisError) -> RedisReply in
@@ -56,8 +49,7 @@ extension RedisConnection {
                 return first
             }
             self.countRoundTrip()
-            let bySource = try Self.scriptCall(
-                "EVAL", script.source, keyCount: keyCount, tailCount: tailCount, appendTail)
+            let bySource = Self.scriptCall("EVAL", script.source, keys: keys, arguments: arguments)
             return try session.roundTrip(bySource)[0]
         }
         if case .error(let message) = reply {
@@ -67,16 +59,20 @@ extension RedisConnection {
     }
 
     /// `EVALSHA <sha1>` or `EVAL <source>`, then the key count, the keys and the arguments, encoded.
-    private static func scriptCall(
-        _ command: String, _ script: String, keyCount: Int, tailCount: Int,
-        _ appendTail: (inout RESPCommands) -> Void
-    ) throws(RedisError) -> RESPCommands {
+    private static func scriptCall<Argument: RESPArgument>(
+        _ command: String, _ script: String, keys: [Argument], arguments: [Argument]
+    ) -> RESPCommands {
         var encoded = RESPCommands(reservingCapacity: 256 + script.utf8.count)
-        try encoded.appendHeader(arguments: 3 + tailCount)
+        encoded.appendHeader(arguments: 3 + keys.count + arguments.count)
         encoded.appendArgument(command)
         encoded.appendArgument(script)
-        encoded.appendArgument(String(keyCount))
-        appendTail(&encoded)
+        encoded.appendArgument(String(keys.count))
+        for key in keys {
+            encoded.appendArgument(key)
+        }
+        for argument in arguments {
+            encoded.appendArgument(argument)
+        }
         return encoded
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// One connection to a Redis server, safe to share between tasks.
@@ -55,7 +54,7 @@ public final class RedisConnection: Sendable {
     /// the confinement explicit and the class `Sendable` without `@unchecked`.
     private let session: Mutex<HiredisSession>
 
-    /// Bookkeeping readable from any thread without waiting for the queue.
+    /// Bookkeeping readable from any thread without waiting for the connection's thread.
     private let status = Mutex(Status())
 
     private struct Status {

@@ -105,7 +105,6 @@ public final class RedisConnectionExecutor: TaskExecutor {
             }
             batch.removeAll(keepingCapacity: true)
             if let finalWork {
-                state.withLock { $0.finalWork = nil }
                 finalWork()
                 threadIdentity.store(0, ordering: .relaxed)
                 return
