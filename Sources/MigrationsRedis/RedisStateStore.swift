@@ -85,28 +85,6 @@ public final class RedisStateStore: MigrationStateStore {
         return Dictionary(zip(names, read)) { _, last in last }
     }
 
-    /// Reads the state of `names` in one pipelined round trip, in their order: the one read that both
-    /// ``states(for:)`` and ``RedisMigrationInspector`` use. An error reply about the server fails it.
-    func fetchStates(_ names: [String]) async throws(RedisError) -> [StoredMigrationState] {
-        guard !names.isEmpty else { return [] }
-        let commands = names.map(stateCommands)
-        let width = commands[0].count
-        let replies = try Self.failingOnServerState(try await connection.pipeline(commands.flatMap { $0 }))
-        return names.enumerated().map { index, name in
-            decodeState(name, Array(replies[(index * width)..<((index + 1) * width)]))
-        }
-    }
-
-    /// The reads ``decodeState(_:_:)`` expects for one migration, in its order.
-    private func stateCommands(_ name: String) -> [[String]] {
-        [
-            ["GET", keys.completed(name)], ["GET", keys.result(name)], ["GET", keys.error(name)],
-            ["GET", keys.lease(name)], ["PTTL", keys.lease(name)], ["GET", keys.progress(name)],
-            ["GET", keys.failure(name)], ["GET", keys.checkpoint(name)], ["GET", keys.fence(name)],
-            ["GET", keys.control(name)],
-        ]
-    }
-
     /// The names whose `<prefix>:<name>:completed` is `true`: `MGET`s of the markers, at most 1,000 keys
     /// each, in one pipelined round trip, and nothing decoded but the markers. A key holding something
     /// else (or another type) is not completed here; ``states(for:)`` then reports it.

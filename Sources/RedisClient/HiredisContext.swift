@@ -90,12 +90,25 @@ struct HiredisContext {
         for index in 0..<commands.count {
             var raw: UnsafeMutableRawPointer?
             guard redisGetReply(pointer, &raw) == REDIS_OK, let raw else {
-                throw failure(commands, at: index)
+                throw Self.lastWord(of: replies, commands) ?? failure(commands, at: index)
             }
             replies.append(RedisReply(copying: raw.assumingMemoryBound(to: redisReply.self)))
             freeReplyObject(raw)
         }
         return replies
+    }
+
+    /// The error the server sent just before it closed the connection, if that is why the pipeline broke.
+    ///
+    /// Redis answers a command it cannot parse (or a large one from a client that has not authenticated)
+    /// with `ERR Protocol error: …` and then closes the connection, so the rest of the pipeline reads end
+    /// of file. That reply, not the end of file, says what went wrong.
+    private static func lastWord(of replies: [RedisReply], _ commands: RESPCommands) -> RedisError? {
+        guard let index = replies.indices.last, case .error(let message) = replies[index],
+            message.hasPrefix("ERR Protocol error")
+        else { return nil }
+        return RedisError(
+            serverReply: message, command: RedisCommandDescription.describe(commands.arguments(ofCommand: index)))
     }
 
     private func failure(_ commands: RESPCommands, at index: Int) -> RedisError {

@@ -75,6 +75,48 @@ struct RedisStateStoreTests {
         #expect(states["m-8"]?.isCompleted == false)
     }
 
+    @Test(
+        "a key of another type sends only its batch of 100 back to be read key by key: one more round trip, and every other state is intact"
+    )
+    func foreignTypeRereadsOnlyItsBatch() async throws {
+        let harness = try await RedisHarness.start([])
+        let names = (0..<250).map { "m-\($0)" }
+        let lease = RedisLeaseValue(
+            token: "t", host: "elsewhere", pid: 7, triggeredBy: "test", acquiredAt: Date(timeIntervalSince1970: 0),
+            fencingToken: 3, ttlMs: 60_000)
+        let leaseJSON = String(decoding: try MigrationJSON.encode(lease), as: UTF8.self)
+        try await harness.server.command("SET", "migration:m-5:completed", "true")
+        try await harness.server.command("SET", "migration:m-120:lease", leaseJSON, "PX", "60000")
+        try await harness.server.command("SET", "migration:m-120:fence", "3")
+        try await harness.server.command("SET", "migration:m-130:error", "boom")
+        try await harness.server.command("SET", "migration:m-240:lease", leaseJSON)
+
+        var before = harness.backend.connection.roundTrips
+        let clean = try await harness.backend.stateStore.states(for: names)
+        #expect(harness.backend.connection.roundTrips - before == 1, "three scripts, one pipeline")
+        #expect(clean.values.allSatisfy { $0.problem == nil })
+
+        try await harness.server.command("HSET", "migration:m-150:progress", "x", "1")
+        before = harness.backend.connection.roundTrips
+        let states = try await harness.backend.stateStore.states(for: names)
+        #expect(harness.backend.connection.roundTrips - before == 2, "the batch of m-100…m-199 again, key by key")
+        #expect(states.count == 250)
+        #expect(states["m-150"]?.problem?.contains("migration:m-150:progress: WRONGTYPE") == true)
+        #expect(states.filter { $0.value.problem != nil }.map(\.key) == ["m-150"])
+        for state in [clean, states] {
+            #expect(state["m-5"]?.isCompleted == true)
+            #expect(state["m-6"]?.isCompleted == false)
+            #expect(state["m-130"]?.lastError == "boom")
+            let held = try #require(state["m-120"]?.holder)
+            #expect(held.host == "elsewhere")
+            #expect(state["m-120"]?.fencingToken == 3)
+            #expect((1...60_000).contains(held.ttlMilliseconds ?? 0), "the PTTL of a lease with an expiry")
+            #expect(state["m-240"]?.holder != nil)
+            #expect(state["m-240"]?.holder?.ttlMilliseconds == nil, "a lease without an expiry has no TTL left")
+            #expect(state["m-121"]?.holder == nil)
+        }
+    }
+
     @Test("a start-up where every migration completed is one MGET round trip and runs nothing")
     func allCompletedStartUpIsOneRoundTrip() async throws {
         let names = (0..<1500).map { "done-\($0)" }

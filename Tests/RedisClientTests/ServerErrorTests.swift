@@ -36,6 +36,25 @@ struct ServerErrorTests {
         #expect(error.map { !"\($0)".contains("typed-Secret-42") && !"\($0)".contains("someone") } == true)
     }
 
+    @Test(
+        "A large pipelined command sent without a password: the server's refusal, not the end of file it closes with"
+    )
+    func anUnauthenticatedLargeCommandNamesTheRefusal() async throws {
+        let server = try await RedisServer.start(configuration: .init(password: "the-real-one"))
+        let connection = try await RedisConnection(configuration: try RedisConfiguration(url: server.url))
+        // Redis refuses a command of more than 10 arguments before AUTH, and closes the connection.
+        let large = ["MGET"] + (0..<20).map { "key-\($0)" }
+
+        let error = await #expect(throws: RedisError.self) {
+            try await connection.pipeline([["GET", "a"], large, ["GET", "b"]])
+        }
+
+        #expect(error?.code == .authenticationFailed, "\(String(describing: error))")
+        #expect(error?.command == "MGET key-0")
+        #expect(error?.serverMessage?.contains("unauthenticated") == true)
+        #expect(error.map { !"\($0)".contains("the-real-one") } == true)
+    }
+
     @Test("An unknown command throws a generic server error")
     func anUnknownCommandThrowsServer() async throws {
         let server = try await RedisServer.start()
@@ -80,6 +99,7 @@ struct ServerErrorTests {
             ("WRONGPASS invalid username-password pair or user is disabled.", .authenticationFailed),
             ("ERR invalid password", .authenticationFailed),
             ("ERR AUTH <password> called without any password configured for the default user.", .authenticationFailed),
+            ("ERR Protocol error: unauthenticated multibulk length", .authenticationFailed),
             ("READONLY You can't write against a read only replica.", .readOnly),
             ("LOADING Redis is loading the dataset in memory", .loading),
             ("BUSY Redis is busy running a script.", .busy),
