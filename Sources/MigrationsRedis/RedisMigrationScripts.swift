@@ -65,27 +65,6 @@ enum RedisMigrationScripts {
             return {'acquired', fence}
             """)
 
-    /// KEYS: the string keys of up to a hundred migrations, `width` each. ARGV: `width`, and the lease's
-    /// position among a migration's keys.
-    ///
-    /// Returns `{'read', values, ttls}`: every value (nil where absent) and each lease's `PTTL` (`-2`
-    /// where there is none). Returns `{'foreign'}` when a key exists that `MGET` could not read, that is,
-    /// one holding another type: the caller then reads that batch key by key, so the `WRONGTYPE` names it.
-    static let readStates = RedisScript(
-        """
-        local values = redis.call('MGET', unpack(KEYS))
-        local found = 0
-        for i = 1, #KEYS do
-          if values[i] then found = found + 1 end
-        end
-        if redis.call('EXISTS', unpack(KEYS)) ~= found then return {'foreign'} end
-        local ttls = {}
-        for i = tonumber(ARGV[2]), #KEYS, tonumber(ARGV[1]) do
-          ttls[#ttls + 1] = values[i] and redis.call('PTTL', KEYS[i]) or -2
-        end
-        return {'read', values, ttls}
-        """)
-
     /// KEYS: lease, control. ARGV: token, ttl ms. Returns `{1, control or nil}` when renewed, `{0}` when the
     /// lease is not ours: the holder learns of a pause or cancel with the renewal, at no extra round trip.
     static let renew = RedisScript(

@@ -6,15 +6,15 @@ extension RedisStateStore {
     /// Turns the replies of ``stateCommands(_:)`` for one migration into its state, naming any key with foreign data.
     func decodeState(_ name: String, _ replies: [RedisReply]) -> StoredMigrationState {
         var problems: [String] = []
-        func string(_ reply: RedisReply, key: String) -> [UInt8]? {
+        func string(_ reply: RedisReply, key: @autoclosure () -> String) -> [UInt8]? {
             switch reply {
             case .bulk(let bytes): return bytes
             case .null: return nil
             case .error(let message):
-                problems.append("\(key): \(message.split(separator: " ").first.map(String.init) ?? message)")
+                problems.append("\(key()): \(message.split(separator: " ").first.map(String.init) ?? message)")
                 return nil
             default:
-                problems.append("\(key): unexpected reply \(reply)")
+                problems.append("\(key()): unexpected reply \(reply)")
                 return nil
             }
         }

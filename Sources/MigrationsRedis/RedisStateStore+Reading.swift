@@ -2,85 +2,98 @@ import Migrations
 import RedisClient
 
 extension RedisStateStore {
-    /// How many migrations one ``RedisMigrationScripts/readStates`` call covers: 900 keys, well inside
-    /// what Lua's `unpack` takes, and a script short enough not to hold up the server.
+    /// How many migrations one `MGET` of a state read covers: 900 keys.
     static let migrationsPerStateRead = 100
 
     /// Reads the state of `names` in their order: the one read that both ``states(for:)`` and
     /// ``RedisMigrationInspector`` use. An error reply about the server fails it.
     ///
-    /// One pipelined round trip of ``RedisMigrationScripts/readStates``, a script per 100 migrations, so
-    /// the server runs one `MGET` and one `EXISTS` for them, not ten commands each. `MGET` cannot tell a
-    /// missing key from one of another type, so where the script counts a key it could not read, that batch
-    /// is read again key by key in a second round trip, and the `WRONGTYPE` names the key as it always has.
+    /// The first round trip is one `MGET` of the nine string keys of each 100 migrations and an `EXISTS` of
+    /// the same keys, in a `MULTI` so both see the same instant: 400 commands for 10,000 migrations, not
+    /// 100,000. A second one, only when needed,
+    /// asks the `PTTL` of each lease it found, and reads again key by key any batch where `EXISTS` counted a
+    /// key that `MGET` could not read (one of another type), so that the `WRONGTYPE` names the key.
     func fetchStates(_ names: [String]) async throws(RedisError) -> [StoredMigrationState] {
         guard !names.isEmpty else { return [] }
         let batches = stride(from: 0, to: names.count, by: Self.migrationsPerStateRead).map {
             Array(names[$0..<min($0 + Self.migrationsPerStateRead, names.count)])
         }
-        let replies = try Self.failingOnServerState(try await connection.pipeline(batches.map(stateReadCommand)))
-        var perName: [[RedisReply]?] = []
-        perName.reserveCapacity(names.count)
-        var foreign: [String] = []
-        for (batch, reply) in zip(batches, replies) {
-            if let rows = try stateRows(of: batch, from: reply) {
-                perName.append(contentsOf: rows.map(Optional.some))
-            } else {
-                perName.append(contentsOf: repeatElement(nil, count: batch.count))
-                foreign += batch
+        let replies = try Self.failingOnServerState(
+            try await connection.pipeline(
+                batches.flatMap { batch in
+                    let keys = batch.flatMap(stringKeys)
+                    return [
+                        [Array("MULTI".utf8)], [Array("MGET".utf8)] + keys, [Array("EXISTS".utf8)] + keys,
+                        [Array("EXEC".utf8)],
+                    ]
+                }))
+        // Per name: its nine values, or nil where its batch holds a key of another type.
+        var values: [ArraySlice<RedisReply>?] = []
+        values.reserveCapacity(names.count)
+        for (index, batch) in batches.enumerated() {
+            let exec = replies[4 * index + 3]
+            guard let both = exec.array, both.count == 2 else {
+                throw RedisError.unexpectedReply(exec, expected: "the replies of MGET and EXISTS", command: "EXEC")
+            }
+            let read = try batchValues(batch, mget: both[0], exists: both[1])
+            values +=
+                read.map { batchValues in
+                    (0..<batch.count).map { batchValues[($0 * Self.stringKeyCount)..<(($0 + 1) * Self.stringKeyCount)] }
+                } ?? Array(repeating: nil, count: batch.count)
+        }
+        let leased = names.indices.filter { values[$0].map { !$0[$0.startIndex + Self.leaseIndex].isNull } ?? false }
+        let foreign = names.indices.filter { values[$0] == nil }
+        var ttls: [Int: RedisReply] = [:]
+        var keyByKey: [Int: [RedisReply]] = [:]
+        if !leased.isEmpty || !foreign.isEmpty {
+            let second = try Self.failingOnServerState(
+                try await connection.pipeline(
+                    leased.map { ["PTTL", keys.lease(names[$0])] }
+                        + foreign.flatMap { keyByKeyStateCommands(names[$0]) }))
+            for (position, index) in leased.enumerated() { ttls[index] = second[position] }
+            let width = Self.stringKeyCount + 1
+            for (position, index) in foreign.enumerated() {
+                let start = leased.count + position * width
+                keyByKey[index] = Array(second[start..<(start + width)])
             }
         }
-        if !foreign.isEmpty {
-            let keyByKey = try Self.failingOnServerState(
-                try await connection.pipeline(foreign.flatMap(keyByKeyStateCommands)))
-            let width = keyByKeyStateCommands(foreign[0]).count
-            var next = 0
-            for index in perName.indices where perName[index] == nil {
-                perName[index] = Array(keyByKey[(next * width)..<((next + 1) * width)])
-                next += 1
-            }
-        }
-        return zip(names, perName).map { name, replies in decodeState(name, replies ?? []) }
-    }
-
-    /// The nine string keys of one migration, in the order ``RedisMigrationScripts/readStates`` reads them.
-    private func stringKeys(_ name: String) -> [String] {
-        [
-            keys.completed(name), keys.result(name), keys.error(name), keys.lease(name), keys.progress(name),
-            keys.failure(name), keys.checkpoint(name), keys.fence(name), keys.control(name),
-        ]
-    }
-
-    /// Where the lease is among ``stringKeys(_:)``, counting from 1 as Lua does.
-    private static let leasePosition = 4
-
-    /// `EVAL` of ``RedisMigrationScripts/readStates`` over a batch. The source rides along (a few hundred
-    /// bytes), so a server that restarted or flushed its scripts needs no second try.
-    private func stateReadCommand(_ batch: [String]) -> [String] {
-        let keys = batch.flatMap(stringKeys)
-        return ["EVAL", RedisMigrationScripts.readStates.source, String(keys.count)] + keys
-            + [String(stringKeys(batch[0]).count), String(Self.leasePosition)]
-    }
-
-    /// The replies ``decodeState(_:_:)`` expects for each migration of `batch`, from the script's reply;
-    /// `nil` when a key of the batch holds another type.
-    private func stateRows(of batch: [String], from reply: RedisReply) throws(RedisError) -> [[RedisReply]]? {
-        guard let parts = reply.array, let verdict = parts.first?.string else {
-            throw RedisError.unexpectedReply(reply, expected: "a state read", command: "EVAL readStates")
-        }
-        if verdict == "foreign" { return nil }
-        let width = stringKeys(batch[0]).count
-        guard verdict == "read", parts.count == 3, let values = parts[1].array, let ttls = parts[2].array,
-            values.count == batch.count * width, ttls.count == batch.count
-        else {
-            throw RedisError.unexpectedReply(reply, expected: "a state read", command: "EVAL readStates")
-        }
-        return batch.indices.map { index in
-            let own = values[(index * width)..<((index + 1) * width)]
-            let lease = own.startIndex + Self.leasePosition - 1
+        return names.indices.map { index in
+            if let rows = keyByKey[index] { return decodeState(names[index], rows) }
+            let own = values[index] ?? []
+            let lease = own.startIndex + Self.leaseIndex
             // The order of ``keyByKeyStateCommands(_:)``: the lease's TTL right after the lease.
-            return Array(own[...lease]) + [ttls[index]] + Array(own[(lease + 1)...])
+            let rows = Array(own[...lease]) + [ttls[index] ?? .integer(-2)] + Array(own[(lease + 1)...])
+            return decodeState(names[index], rows)
         }
+    }
+
+    /// How many string keys a migration has in a state read: ``stringKeys(_:)``.
+    private static let stringKeyCount = 9
+
+    /// Where the lease is among ``stringKeys(_:)``.
+    private static let leaseIndex = 3
+
+    /// The nine string keys of one migration, in the order ``keyByKeyStateCommands(_:)`` reads them.
+    private func stringKeys(_ name: String) -> [[UInt8]] {
+        let base = Array("\(keys.prefix):\(name):".utf8)
+        return ["completed", "result", "error", "lease", "progress", "failure", "checkpoint", "fence", "control"].map {
+            base + $0.utf8
+        }
+    }
+
+    /// The batch's values from its `MGET`, in ``stringKeys(_:)`` order; `nil` when `EXISTS` counted a key
+    /// `MGET` could not read: the batch is then read again key by key.
+    private func batchValues(_ batch: [String], mget: RedisReply, exists: RedisReply) throws(RedisError)
+        -> [RedisReply]?
+    {
+        guard let values = mget.array, values.count == batch.count * Self.stringKeyCount else {
+            throw RedisError.unexpectedReply(
+                mget, expected: "\(batch.count * Self.stringKeyCount) values", command: "MGET")
+        }
+        guard let present = exists.int else {
+            throw RedisError.unexpectedReply(exists, expected: "an integer", command: "EXISTS")
+        }
+        return present == values.count(where: { !$0.isNull }) ? values : nil
     }
 
     /// The reads ``decodeState(_:_:)`` expects for one migration, in its order, one command each: what a

@@ -4,7 +4,8 @@ public import RedisClient
 
 /// Completion state in Redis under the seed's well-known keys (see ``RedisMigrationKeys``).
 ///
-/// Reading the state of many migrations costs one pipelined round trip. Writes made while holding a
+/// Reading the state of many migrations costs one pipelined round trip, and a second when a lease is held
+/// (for its time to live) or a key holds another type (see ``states(for:)``). Writes made while holding a
 /// ``RedisLeaseProvider`` lease are fenced: one Lua script checks that the lease still holds the
 /// owner's token, records the outcome and releases the lease, so a holder that lost its lease can never
 /// mark a migration done or overwrite a newer result.
@@ -75,7 +76,12 @@ public final class RedisStateStore: MigrationStateStore {
 
     // MARK: - Reading
 
-    /// Reads completion, result, error, lease (with its TTL) and progress of every name in one round trip.
+    /// Reads completion, result, error, lease (with its TTL), progress, failure, checkpoint, fence and
+    /// control request of every name.
+    ///
+    /// The first round trip reads every value with one `MGET` per 100 migrations. A second one follows only
+    /// when one of them holds a lease (it asks the lease's `PTTL`), or a key holds another type: that
+    /// batch is read key by key, so the `WRONGTYPE` names the key.
     ///
     /// A key holding foreign data (another type, JSON that is not ours) does not fail the whole read: that
     /// migration's state carries a ``StoredMigrationState/problem`` naming the key.

@@ -76,7 +76,7 @@ struct RedisStateStoreTests {
     }
 
     @Test(
-        "a key of another type sends only its batch of 100 back to be read key by key: one more round trip, and every other state is intact"
+        "a key of another type sends only its batch of 100 back to be read key by key, with the leases' PTTL, and every other state is intact"
     )
     func foreignTypeRereadsOnlyItsBatch() async throws {
         let harness = try await RedisHarness.start([])
@@ -93,13 +93,15 @@ struct RedisStateStoreTests {
 
         var before = harness.backend.connection.roundTrips
         let clean = try await harness.backend.stateStore.states(for: names)
-        #expect(harness.backend.connection.roundTrips - before == 1, "three scripts, one pipeline")
+        #expect(harness.backend.connection.roundTrips - before == 2, "three MGETs, then the PTTL of the two leases")
         #expect(clean.values.allSatisfy { $0.problem == nil })
 
         try await harness.server.command("HSET", "migration:m-150:progress", "x", "1")
         before = harness.backend.connection.roundTrips
         let states = try await harness.backend.stateStore.states(for: names)
-        #expect(harness.backend.connection.roundTrips - before == 2, "the batch of m-100…m-199 again, key by key")
+        #expect(
+            harness.backend.connection.roundTrips - before == 2,
+            "the leases' PTTL and the batch of m-100…m-199 again, key by key, in one pipeline")
         #expect(states.count == 250)
         #expect(states["m-150"]?.problem?.contains("migration:m-150:progress: WRONGTYPE") == true)
         #expect(states.filter { $0.value.problem != nil }.map(\.key) == ["m-150"])

@@ -138,8 +138,14 @@ extension MigrationResult {
     }
 
     /// Decodes a result from JSON written by ``jsonData()``.
+    ///
+    /// The plain shape most results have is read by a strict reader of its own, and anything else by
+    /// `JSONDecoder`, so both accept and refuse the same JSON.
+    ///
+    /// - Parameter data: The UTF-8 JSON.
     public static func decode(from data: Data) throws -> MigrationResult {
-        try MigrationJSON.decode(MigrationResult.self, from: data)
+        if let result = data.withUnsafeBytes({ MigrationResult(flatJSON: $0) }) { return result }
+        return try MigrationJSON.decode(MigrationResult.self, from: data)
     }
 }
 
