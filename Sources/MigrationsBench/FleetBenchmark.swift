@@ -8,7 +8,8 @@ import RedisTestSupport
 /// Every process is the package's `MigrationsTestWorker`. Wall time runs from launching the first
 /// process to the exit of the last, process start-up and connecting included on both sides. A fleet of 2 is
 /// measured too, as context: it tells the cost of contention for the lease from the cost of crowding 8
-/// processes onto a small machine.
+/// processes onto a small machine. So does the fleet of 8 run again once everything is completed: its wall
+/// time is launching and starting 8 processes, with no lease to wait for.
 struct FleetBenchmark {
     let server: RedisServer
     let processCount: Int
@@ -21,6 +22,7 @@ struct FleetBenchmark {
         var singleTimes: [Double] = []
         var pairTimes: [Double] = []
         var fleetTimes: [Double] = []
+        var idleFleetTimes: [Double] = []
         var doubleRuns = 0
         var neverRan = 0
         for repetition in 0..<repetitions {
@@ -33,10 +35,15 @@ struct FleetBenchmark {
             fleetTimes.append(fleet.wall)
             doubleRuns += fleet.doubleRuns
             neverRan += fleet.neverRan
+            // The same fleet again, with every migration now completed: launching and starting up alone.
+            let idle = try await runFleet(of: processCount, prefix: "p4-fleet-\(repetition)", admin: admin)
+            idleFleetTimes.append(idle.wall)
+            doubleRuns += idle.doubleRuns
         }
         let single = Measurement.median(singleTimes)
         let fleet = Measurement.median(fleetTimes)
         let pair = Measurement.median(pairTimes)
+        let idleFleet = Measurement.median(idleFleetTimes)
         let runs = "\(repetitions) × (2 and \(processCount) processes) × \(migrationCount) migrations"
         return [
             Figure(
@@ -56,6 +63,14 @@ struct FleetBenchmark {
                 reference: "1 process: \(Format.duration(single))", ratio: Format.ratio(pair / single), target: "—",
                 met: nil,
                 note: "no target; separates lease contention from crowding \(processCount) processes on this machine"),
+            Figure(
+                "P4", "context: the fleet of \(processCount) again, with nothing left to run",
+                ours: "\(processCount) processes: \(Format.duration(idleFleet))",
+                reference: "1 process doing the work: \(Format.duration(single))",
+                ratio: "\(Int((idleFleet / single * 100).rounded())) % of it", target: "—", met: nil,
+                note: "no target; launching \(processCount) processes, starting up and one read each, on this "
+                    + "machine's cores: the part of the fleet's wall time no way of waiting removes "
+                    + "(\(Format.spread(idleFleetTimes)))"),
         ]
     }
 
