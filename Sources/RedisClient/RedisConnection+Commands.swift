@@ -67,7 +67,11 @@ extension RedisConnection {
     ///   - commands: The commands, in order. An empty list returns at once without a round trip.
     ///   - timeout: How long to wait for the replies, instead of the configured command timeout.
     /// - Returns: One reply for each command, in the same order.
-    /// - Throws: A transport ``RedisError``; the replies are then lost, and some commands may have run.
+    /// - Throws: A transport ``RedisError``; the replies are then lost, and some commands may have run. When
+    ///   the server closed the connection right after refusing a command with `ERR Protocol error` (as it
+    ///   does with a large command from a client that has not authenticated), the error is that refusal,
+    ///   classified (``RedisError/Code-swift.struct/authenticationFailed`` for the unauthenticated one),
+    ///   rather than the end of file that followed it.
     public func pipeline(_ commands: [[String]], timeout: Duration? = nil) async throws(RedisError) -> [RedisReply] {
         try await pipeline(encoding: commands, timeout: timeout)
     }
@@ -78,7 +82,8 @@ extension RedisConnection {
     ///   - commands: The commands, in order.
     ///   - timeout: How long to wait for the replies, instead of the configured command timeout.
     /// - Returns: One reply for each command, in the same order; server errors as ``RedisReply/error(_:)``.
-    /// - Throws: A transport ``RedisError``.
+    /// - Throws: A transport ``RedisError``, or the refusal the server closed the connection after, as for
+    ///   ``pipeline(_:timeout:)-([[String]],_)``.
     public func pipeline(_ commands: [[[UInt8]]], timeout: Duration? = nil) async throws(RedisError) -> [RedisReply] {
         try await pipeline(encoding: commands, timeout: timeout)
     }
