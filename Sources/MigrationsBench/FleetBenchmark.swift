@@ -38,7 +38,8 @@ struct FleetBenchmark {
             // The same fleet again, with every migration now completed: launching and starting up alone.
             let idle = try await runFleet(of: processCount, prefix: "p4-fleet-\(repetition)", admin: admin)
             idleFleetTimes.append(idle.wall)
-            doubleRuns += idle.doubleRuns
+            // The counts are cumulative: only runs beyond the fleet's own are new double runs.
+            doubleRuns += idle.doubleRuns - fleet.doubleRuns
         }
         let single = Measurement.median(singleTimes)
         let fleet = Measurement.median(fleetTimes)

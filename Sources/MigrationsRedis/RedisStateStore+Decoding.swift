@@ -3,7 +3,7 @@ import Migrations
 import RedisClient
 
 extension RedisStateStore {
-    /// Turns the replies of ``stateCommands(_:)`` for one migration into its state, naming any key with foreign data.
+    /// Turns the replies of ``keyByKeyStateCommands(_:)`` for one migration into its state, naming any key with foreign data.
     func decodeState(_ name: String, _ replies: [RedisReply]) -> StoredMigrationState {
         var problems: [String] = []
         func string(_ reply: RedisReply, key: @autoclosure () -> String) -> [UInt8]? {

@@ -10,9 +10,9 @@ extension RedisStateStore {
     ///
     /// The first round trip is one `MGET` of the nine string keys of each 100 migrations and an `EXISTS` of
     /// the same keys, in a `MULTI` so both see the same instant: 400 commands for 10,000 migrations, not
-    /// 100,000. A second one, only when needed,
-    /// asks the `PTTL` of each lease it found, and reads again key by key any batch where `EXISTS` counted a
-    /// key that `MGET` could not read (one of another type), so that the `WRONGTYPE` names the key.
+    /// 100,000. A second one, only when needed, asks the `PTTL` of each lease it found, and reads again key
+    /// by key any batch where `EXISTS` counted a key that `MGET` could not read (one of another type), so
+    /// that the `WRONGTYPE` names the key.
     func fetchStates(_ names: [String]) async throws(RedisError) -> [StoredMigrationState] {
         guard !names.isEmpty else { return [] }
         let batches = stride(from: 0, to: names.count, by: Self.migrationsPerStateRead).map {
@@ -22,10 +22,7 @@ extension RedisStateStore {
             try await connection.pipeline(
                 batches.flatMap { batch in
                     let keys = batch.flatMap(stringKeys)
-                    return [
-                        [Array("MULTI".utf8)], [Array("MGET".utf8)] + keys, [Array("EXISTS".utf8)] + keys,
-                        [Array("EXEC".utf8)],
-                    ]
+                    return [["MULTI"], ["MGET"] + keys, ["EXISTS"] + keys, ["EXEC"]]
                 }))
         // Per name: its nine values, or nil where its batch holds a key of another type.
         var values: [ArraySlice<RedisReply>?] = []
@@ -67,18 +64,21 @@ extension RedisStateStore {
         }
     }
 
-    /// How many string keys a migration has in a state read: ``stringKeys(_:)``.
-    private static let stringKeyCount = 9
+    /// The string keys a state read covers, in the order ``decodeState(_:_:)`` takes their values.
+    private static let stateKeys: [@Sendable (RedisMigrationKeys, String) -> String] = [
+        { $0.completed($1) }, { $0.result($1) }, { $0.error($1) }, { $0.lease($1) }, { $0.progress($1) },
+        { $0.failure($1) }, { $0.checkpoint($1) }, { $0.fence($1) }, { $0.control($1) },
+    ]
 
-    /// Where the lease is among ``stringKeys(_:)``.
+    /// How many string keys a migration has in a state read.
+    private static var stringKeyCount: Int { stateKeys.count }
+
+    /// Where the lease is among ``stateKeys``: its `PTTL` goes right after it.
     private static let leaseIndex = 3
 
-    /// The nine string keys of one migration, in the order ``keyByKeyStateCommands(_:)`` reads them.
-    private func stringKeys(_ name: String) -> [[UInt8]] {
-        let base = Array("\(keys.prefix):\(name):".utf8)
-        return ["completed", "result", "error", "lease", "progress", "failure", "checkpoint", "fence", "control"].map {
-            base + $0.utf8
-        }
+    /// The string keys of one migration, in ``stateKeys`` order.
+    private func stringKeys(_ name: String) -> [String] {
+        Self.stateKeys.map { $0(keys, name) }
     }
 
     /// The batch's values from its `MGET`, in ``stringKeys(_:)`` order; `nil` when `EXISTS` counted a key
@@ -96,14 +96,12 @@ extension RedisStateStore {
         return present == values.count(where: { !$0.isNull }) ? values : nil
     }
 
-    /// The reads ``decodeState(_:_:)`` expects for one migration, in its order, one command each: what a
-    /// batch holding a key of another type is read with.
+    /// The reads ``decodeState(_:_:)`` expects for one migration, in its order, one command each: a `GET`
+    /// of each of ``stateKeys`` and the lease's `PTTL` after it. What a batch holding a key of another type
+    /// is read with.
     private func keyByKeyStateCommands(_ name: String) -> [[String]] {
-        [
-            ["GET", keys.completed(name)], ["GET", keys.result(name)], ["GET", keys.error(name)],
-            ["GET", keys.lease(name)], ["PTTL", keys.lease(name)], ["GET", keys.progress(name)],
-            ["GET", keys.failure(name)], ["GET", keys.checkpoint(name)], ["GET", keys.fence(name)],
-            ["GET", keys.control(name)],
-        ]
+        var commands = stringKeys(name).map { ["GET", $0] }
+        commands.insert(["PTTL", keys.lease(name)], at: Self.leaseIndex + 1)
+        return commands
     }
 }

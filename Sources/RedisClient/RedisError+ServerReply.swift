@@ -9,8 +9,8 @@ extension RedisError {
     init(serverReply serverMessage: String, command: String?) {
         let code = Self.classify(serverReply: serverMessage)
         let subject = command.map { "\($0) failed" } ?? "command failed"
-        let unauthenticated = serverMessage.lowercased().hasPrefix("err protocol error: unauthenticated")
-        let hint = unauthenticated ? " (it wants credentials this connection has not given)" : ""
+        let hint =
+            Self.isUnauthenticatedRefusal(serverMessage) ? " (it wants credentials this connection has not given)" : ""
         self.init(
             code: code,
             message: "\(subject): the server replied \(serverMessage)\(hint)",
@@ -36,6 +36,13 @@ extension RedisError {
         return RedisError(serverReply: message, command: command)
     }
 
+    /// Whether the reply is how a server that wants a password refuses a large command from a client that
+    /// has not given one: "ERR Protocol error: unauthenticated multibulk length" (or "bulk length"), not
+    /// NOAUTH. The server closes the connection after it.
+    static func isUnauthenticatedRefusal(_ message: String) -> Bool {
+        message.lowercased().hasPrefix("err protocol error: unauthenticated")
+    }
+
     /// Maps the first word of an error reply to a ``Code``.
     static func classify(serverReply message: String) -> Code {
         let prefix = message.prefix { $0 != " " }
@@ -56,11 +63,9 @@ extension RedisError {
             // Redis before 6 answered a bad password with "ERR invalid password", and AUTH without any
             // configured password with "ERR Client sent AUTH, but no password is set" (or, since 6,
             // "ERR AUTH <password> called without any password configured…").
-            // A server that wants a password refuses a large command from a client that has not given one
-            // with "ERR Protocol error: unauthenticated multibulk length" (or "bulk length"), not NOAUTH.
             let lowercased = message.lowercased()
             if lowercased.hasPrefix("err invalid password") || lowercased.hasPrefix("err client sent auth")
-                || lowercased.hasPrefix("err auth") || lowercased.hasPrefix("err protocol error: unauthenticated")
+                || lowercased.hasPrefix("err auth") || isUnauthenticatedRefusal(message)
             {
                 return .authenticationFailed
             }
