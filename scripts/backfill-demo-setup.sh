@@ -18,10 +18,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$((20000 + RANDOM % 40000))
-redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" --daemonize no --logfile "$work/redis.log" &
-pids+=($!)
-for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+source scripts/demo-redis.sh
+start_redis "$work"
+pids+=("$redis_pid")
+port=$redis_port
 export REDIS_URL="redis://127.0.0.1:$port" EXAMPLE_DATA_DIR="$work/data" EXAMPLE_IMPORT_PAUSE_MS=0
 export EXAMPLE_BACKFILL_PAUSE_MS="${EXAMPLE_BACKFILL_PAUSE_MS:-20}"
 key=migration:2025-04-02-backfill-order-totals

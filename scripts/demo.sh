@@ -24,24 +24,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-    done
-}
+source scripts/demo-redis.sh
 
 # One throwaway Redis, configured as compose.yaml configures it (DEMO_FILE_STORE=1 skips it).
 if [[ "${DEMO_FILE_STORE:-0}" != 1 ]] && command -v redis-server >/dev/null 2>&1; then
-    redis_port=$(free_port)
-    redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --save "" \
-        --appendonly yes --maxmemory-policy noeviction --daemonize no --logfile "$work/redis.log" &
-    redis_pid=$!
-    for _ in $(seq 1 50); do
-        redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
-        sleep 0.1
-    done
+    start_redis "$work" --appendonly yes --maxmemory-policy noeviction
     export REDIS_URL="redis://127.0.0.1:$redis_port"
     echo "==> redis-server pid $redis_pid on port $redis_port" >&2
 else
