@@ -85,7 +85,7 @@ struct UnlockCommand: AsyncParsableCommand {
                 }
                 throw MigrationsCommandError(.leaseHeld, message)
             }
-            guard try await inspector.release(name, token: lease.value.token) else { throw Self.changedMeanwhile(name) }
+            guard try await inspector.release(name, value: lease.value) else { throw Self.changedMeanwhile(name) }
             let stale =
                 gone
                 ? "its holder, pid \(lease.holder.pid) on this host, is not running"

@@ -16,7 +16,9 @@ import Synchronization
 /// A holder that stalls past its TTL finds, when it resumes, that its fenced completion is refused.
 ///
 /// Replicas that find a lease held wait for it (``waitForRelease(of:timeout:)``) by blocking on a list
-/// that the releasing script pushes to, so they wake as soon as the holder finishes.
+/// that the releasing script pushes to, so they wake as soon as the holder finishes. When the holder is
+/// working through its pending migrations, they wait for that whole run instead
+/// (``waitForPendingRun(_:holding:timeout:)``), so a fleet does not wake for every migration.
 public final class RedisLeaseProvider: MigrationLeaseProvider {
     /// The key layout.
     public let keys: RedisMigrationKeys
@@ -27,7 +29,7 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
 
     let commands: RedisConnection
     let renewals: RedisConnection
-    private let idleWaitConnections = Mutex<[RedisConnection]>([])
+    let idleWaitConnections = Mutex<[RedisConnection]>([])
 
     /// Creates a provider.
     ///
@@ -143,67 +145,8 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
     func leaseValue(for holder: LeaseHolder) -> RedisLeaseValue {
         RedisLeaseValue(
             token: LeaseToken.random(), host: holder.host, pid: holder.pid, triggeredBy: holder.triggeredBy,
-            acquiredAt: holder.acquiredAt, ttlMs: timeToLiveMilliseconds, runId: holder.runId)
-    }
-
-    // MARK: - Waiting
-
-    /// How long one blocking wait lasts at most: the bound on how late a cancelled waiter notices.
-    public static let waitSlice: Duration = .milliseconds(500)
-
-    /// Blocks until the holder releases the lease (it pushes to this waiter's list), or until the lease's
-    /// remaining TTL or `timeout` passes, whichever is first.
-    ///
-    /// The wait is a series of `BLPOP`s of at most ``waitSlice`` each, so a cancelled task stops waiting
-    /// within half a second: a blocked `BLPOP` cannot be interrupted from the client side, and a bounded
-    /// slice costs one cheap round trip every half second, while `CLIENT UNBLOCK` would need yet another
-    /// connection. On cancellation the waiter unregisters and throws `CancellationError`.
-    public func waitForRelease(of name: String, timeout: Duration) async throws {
-        let connection = try await waitConnection()
-        defer { idleWaitConnections.withLock { $0.append(connection) } }
-        // Every step of the wait is a call on this connection, with nothing else in between: run them all
-        // on its thread, so the task moves there once instead of twice for every call.
-        try await withTaskExecutorPreference(connection.executor) {
-            try await wait(for: name, timeout: timeout, on: connection)
-        }
-    }
-
-    private func wait(for name: String, timeout: Duration, on connection: RedisConnection) async throws {
-        let id = LeaseToken.random()
-        let list = keys.waiterListPrefix(name) + id
-        do {
-            let replies = try await connection.pipeline([
-                ["SADD", keys.waiters(name), id], ["PTTL", keys.lease(name)],
-            ])
-            let remaining = replies[1].int ?? -2
-            if remaining != -2 {
-                let leaseLeft: Duration = remaining >= 0 ? .milliseconds(remaining + 20) : .seconds(1)
-                let end = ContinuousClock.now + min(timeout, leaseLeft)
-                while !Task.isCancelled {
-                    let left = end - ContinuousClock.now
-                    guard left > .zero else { break }
-                    let slice = min(left, Self.waitSlice)
-                    let woken = try await connection.send(
-                        ["BLPOP", list, String(format: "%.3f", max(0.01, slice.timeInterval))],
-                        timeout: slice + .seconds(2))
-                    if woken != .null { break }
-                }
-            }
-            _ = try? await connection.pipeline([["SREM", keys.waiters(name), id], ["DEL", list]])
-        } catch {
-            _ = try? await connection.pipeline([["SREM", keys.waiters(name), id], ["DEL", list]])
-            throw leaseError("could not wait for the lease \(keys.lease(name))", name: name, error)
-        }
-        try Task.checkCancellation()
-    }
-
-    private func waitConnection() async throws -> RedisConnection {
-        if let idle = idleWaitConnections.withLock({ $0.popLast() }) { return idle }
-        do {
-            return try await RedisConnection(configuration: commands.configuration)
-        } catch {
-            throw leaseError("could not open a connection to wait for a lease", name: nil, error)
-        }
+            acquiredAt: holder.acquiredAt, ttlMs: timeToLiveMilliseconds, runId: holder.runId,
+            pendingRun: holder.pendingRun)
     }
 
     // MARK: - Operator actions
@@ -218,7 +161,9 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
                 RedisMigrationScripts.forceUnlock,
                 keys: [keys.lease(name), keys.fence(name), keys.progress(name), keys.waiters(name)],
                 arguments: [keys.waiterListPrefix(name)])
-            return reply.bytes.flatMap(RedisLeaseValue.decode)
+            let cleared = reply.bytes.flatMap(RedisLeaseValue.decode)
+            await RedisRunWaiters.wakeAfterClearing(cleared, keys: keys, on: commands)
+            return cleared
         } catch {
             throw leaseError("could not clear the lease \(keys.lease(name))", name: name, error)
         }

@@ -4,12 +4,14 @@ public import Migrations
 /// The JSON value stored at `<prefix>:<name>:lease` while a migration runs.
 ///
 /// ```json
-/// {"acquiredAt":"2026-11-29T15:04:05Z","fencingToken":7,"host":"api-7f9c","pid":4242,
-///  "runId":"5f0c…32 hex digits…","token":"9f8e…32 hex digits…","triggeredBy":"startup","ttlMs":30000}
+/// {"acquiredAt":"2026-11-29T15:04:05Z","fencingToken":7,"host":"api-7f9c","pendingRun":"c3d1…32 hex digits…",
+///  "pid":4242,"runId":"5f0c…32 hex digits…","token":"9f8e…32 hex digits…","triggeredBy":"startup","ttlMs":30000}
 /// ```
 ///
 /// `token` is 16 random bytes from the system generator, in hex: only the holder knows it, and every
-/// renew, release and fenced write compares it. The rest tells an operator who holds the lease.
+/// renew, release and fenced write compares it. `pendingRun` is there while the holder works through
+/// pending migrations, so that waiting replicas wait for that whole run. The rest tells an operator who
+/// holds the lease.
 public struct RedisLeaseValue: Sendable, Codable, Equatable {
     /// The owner token.
     public var token: String
@@ -27,11 +29,14 @@ public struct RedisLeaseValue: Sendable, Codable, Equatable {
     public var ttlMs: Int64
     /// The id of the holder's run.
     public var runId: String?
+    /// The id of the holder's `runPending` call, when it goes on after this migration
+    /// (``Migrations/LeaseHolder/pendingRun``).
+    public var pendingRun: String?
 
     /// Creates a value.
     public init(
         token: String, host: String, pid: Int32, triggeredBy: String, acquiredAt: Date,
-        fencingToken: UInt64? = nil, ttlMs: Int64, runId: String? = nil
+        fencingToken: UInt64? = nil, ttlMs: Int64, runId: String? = nil, pendingRun: String? = nil
     ) {
         self.token = token
         self.host = host
@@ -41,13 +46,15 @@ public struct RedisLeaseValue: Sendable, Codable, Equatable {
         self.fencingToken = fencingToken
         self.ttlMs = ttlMs
         self.runId = runId
+        self.pendingRun = pendingRun
     }
 
     /// The holder as the core describes it, with the TTL left when known.
     public func holder(ttlLeftMilliseconds: Int64?) -> LeaseHolder {
         LeaseHolder(
             host: host, pid: pid, triggeredBy: triggeredBy, acquiredAt: acquiredAt,
-            fencingToken: fencingToken, ttlMilliseconds: ttlLeftMilliseconds, runId: runId)
+            fencingToken: fencingToken, ttlMilliseconds: ttlLeftMilliseconds, runId: runId,
+            pendingRun: pendingRun)
     }
 
     /// Decodes a stored value; `nil` when it is not one of ours.

@@ -196,6 +196,21 @@ extension RedisMigrationInspector {
         return reply.int == 1
     }
 
+    /// Deletes a migration's lease if, and only if, it still holds the token of `value` (as
+    /// ``release(_:token:)``); replicas waiting for it, or for the holder's whole run of pending
+    /// migrations, wake up.
+    ///
+    /// - Parameters:
+    ///   - name: The migration.
+    ///   - value: The lease value read before.
+    /// - Returns: Whether the lease was deleted.
+    /// - Throws: `RedisError` when Redis cannot be reached.
+    public func release(_ name: String, value: RedisLeaseValue) async throws -> Bool {
+        guard try await release(name, token: value.token) else { return false }
+        await RedisRunWaiters.wakeAfterClearing(value, keys: keys, on: connection)
+        return true
+    }
+
     /// Deletes a migration's lease whoever holds it, and increments its fencing token, so the old holder
     /// can no longer record a result: the same step as ``RedisLeaseProvider/forceUnlock(_:)``.
     ///
@@ -229,7 +244,9 @@ extension RedisMigrationInspector {
             RedisMigrationScripts.forceUnlockIfUnchanged,
             keys: [keys.lease(name), keys.fence(name), keys.progress(name), keys.waiters(name)].map { Array($0.utf8) },
             arguments: [Array(keys.waiterListPrefix(name).utf8), value])
-        return reply.int == 1
+        guard reply.int == 1 else { return false }
+        await RedisRunWaiters.wakeAfterClearing(RedisLeaseValue.decode(value), keys: keys, on: connection)
+        return true
     }
 
     private func forceUnlockAnyValue(_ name: String) async throws -> RedisLeaseValue? {
@@ -237,6 +254,8 @@ extension RedisMigrationInspector {
             RedisMigrationScripts.forceUnlock,
             keys: [keys.lease(name), keys.fence(name), keys.progress(name), keys.waiters(name)],
             arguments: [keys.waiterListPrefix(name)])
-        return reply.bytes.flatMap(RedisLeaseValue.decode)
+        let cleared = reply.bytes.flatMap(RedisLeaseValue.decode)
+        await RedisRunWaiters.wakeAfterClearing(cleared, keys: keys, on: connection)
+        return cleared
     }
 }

@@ -17,7 +17,9 @@
 ///
 /// Replicas waiting for a lease add an id to the set `<prefix>:<name>:waiters` and block (`BLPOP`) on the
 /// list `<prefix>:<name>:waiter:<id>`; whoever releases the lease pushes to every waiter's list, so they
-/// wake at once instead of polling. Only `:lease`, `:progress` and the waiter lists expire.
+/// wake at once instead of polling. A replica that finds the lease held by a holder working through its
+/// pending migrations waits the same way on `<prefix>:<run>:run-waiters` and `…:run-waiter:<id>` for
+/// that whole run (``runWaiters(_:)``). Only `:lease`, `:progress` and the waiter lists expire.
 ///
 /// Names are used as they are: `:` and other punctuation in a name cannot make two migrations share a
 /// key, because every key ends in one of the fixed suffixes above and none is a suffix of another.
@@ -100,4 +102,15 @@ extension RedisMigrationKeys {
 
     /// `<prefix>:<name>:waiter:`: the prefix of each waiter's wake-up list (`…:waiter:<id>`).
     public func waiterListPrefix(_ name: String) -> String { key(name, "waiter:") }
+
+    /// `<prefix>:<run>:run-waiters`: the set of ids of replicas waiting for a whole run of pending
+    /// migrations to end (``Migrations/LeaseHolder/pendingRun``).
+    ///
+    /// - Parameter run: The run's id.
+    public func runWaiters(_ run: String) -> String { key(run, "run-waiters") }
+
+    /// `<prefix>:<run>:run-waiter:`: the prefix of each such waiter's wake-up list (`…:run-waiter:<id>`).
+    ///
+    /// - Parameter run: The run's id.
+    public func runWaiterListPrefix(_ run: String) -> String { key(run, "run-waiter:") }
 }

@@ -174,6 +174,14 @@ enum RedisMigrationScripts {
             return {1}
             """)
 
+    /// KEYS: waiters. ARGV: waiter list prefix. Wakes every waiter; returns how many there were.
+    static let wakeWaiters = RedisScript(
+        functions + """
+            local count = redis.call('SCARD', KEYS[1])
+            wake(KEYS[1], ARGV[1])
+            return count
+            """)
+
     /// KEYS: lease, fence, progress, waiters. ARGV: waiter list prefix, the exact value expected.
     /// Clears the lease only if it still holds exactly the expected value (whatever its shape: ours,
     /// another tool's, garbage), and bumps the fence. Returns 1 when cleared, 0 when the value changed.

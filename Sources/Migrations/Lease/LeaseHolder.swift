@@ -16,8 +16,22 @@ public struct LeaseHolder: Sendable, Codable, Equatable {
     public var ttlMilliseconds: Int64?
     /// The id of the holder's run, when the store records it.
     public var runId: String?
+    /// The id of the ``MigrationRunner/runPending(context:options:)`` call the holder's run belongs to,
+    /// when the holder goes on to the next pending migration after this one: a replica that finds the
+    /// lease held waits for that whole call to end instead of waking for every migration it completes.
+    public var pendingRun: String?
 
     /// Creates a holder description.
+    ///
+    /// - Parameters:
+    ///   - host: The holder's host name.
+    ///   - pid: The holder's process id.
+    ///   - triggeredBy: Who or what started the run.
+    ///   - acquiredAt: When the lease was acquired; now by default.
+    ///   - fencingToken: The fencing token of the acquisition, once known.
+    ///   - ttlMilliseconds: Milliseconds until the lease expires, when read back.
+    ///   - runId: The id of the holder's run.
+    ///   - pendingRun: The id of the holder's `runPending` call, when it goes on after this migration.
     public init(
         host: String,
         pid: Int32,
@@ -25,7 +39,8 @@ public struct LeaseHolder: Sendable, Codable, Equatable {
         acquiredAt: Date = Date(),
         fencingToken: UInt64? = nil,
         ttlMilliseconds: Int64? = nil,
-        runId: String? = nil
+        runId: String? = nil,
+        pendingRun: String? = nil
     ) {
         self.host = host
         self.pid = pid
@@ -34,6 +49,7 @@ public struct LeaseHolder: Sendable, Codable, Equatable {
         self.fencingToken = fencingToken
         self.ttlMilliseconds = ttlMilliseconds
         self.runId = runId
+        self.pendingRun = pendingRun
     }
 
     /// `host:pid (triggeredBy), since <ISO 8601>`.

@@ -20,6 +20,26 @@ public protocol MigrationLeaseProvider: Sendable {
     /// Returning early is allowed: the runner tries ``acquire(_:)`` again after every return.
     func waitForRelease(of name: String, timeout: Duration) async throws
 
+    /// Waits until another replica's whole run of pending migrations might have ended, or at most
+    /// `timeout`: the wait of a replica that found the lease of `name` held by a holder that goes on to
+    /// the next pending migration after it (``LeaseHolder/pendingRun``).
+    ///
+    /// It must end when that run ends (``endPendingRun(_:)``) and no later than the lease of `name`
+    /// would expire if its holder died, so that a replica still takes over from a crashed holder. The
+    /// default waits for the lease of `name` alone (``waitForRelease(of:timeout:)``).
+    ///
+    /// - Parameters:
+    ///   - run: The holder's ``LeaseHolder/pendingRun``.
+    ///   - name: The migration whose lease was found held.
+    ///   - timeout: How long to wait at most.
+    func waitForPendingRun(_ run: String, holding name: String, timeout: Duration) async throws
+
+    /// Wakes every replica waiting for a run of pending migrations (``waitForPendingRun(_:holding:timeout:)``):
+    /// called when that run ends, on every path. The default does nothing.
+    ///
+    /// - Parameter run: The run's ``LeaseHolder/pendingRun``.
+    func endPendingRun(_ run: String) async throws
+
     /// Tries once to take the lease of any free shard of a sharded migration.
     ///
     /// The default tries ``acquire(_:)`` on each shard's ``MigrationShard/storageName(of:)`` in
@@ -32,9 +52,29 @@ public protocol MigrationLeaseProvider: Sendable {
 
 extension MigrationLeaseProvider {
     /// Sleeps for a short, bounded interval: a polling fallback for providers that cannot be notified.
+    ///
+    /// - Parameters:
+    ///   - name: The migration whose lease is held.
+    ///   - timeout: How long to wait at most.
     public func waitForRelease(of name: String, timeout: Duration) async throws {
         try await Task.sleep(for: min(timeout, .milliseconds(100)))
     }
+
+    /// Waits for the lease of `name` alone: a provider that cannot tell when a whole run ends wakes
+    /// for each migration.
+    ///
+    /// - Parameters:
+    ///   - run: The holder's ``LeaseHolder/pendingRun``; not used.
+    ///   - name: The migration whose lease was found held.
+    ///   - timeout: How long to wait at most.
+    public func waitForPendingRun(_ run: String, holding name: String, timeout: Duration) async throws {
+        try await waitForRelease(of: name, timeout: timeout)
+    }
+
+    /// Does nothing: no replica waits for a whole run with a provider that keeps the default wait.
+    ///
+    /// - Parameter run: The run that ended.
+    public func endPendingRun(_ run: String) async throws {}
 }
 
 /// A request to take a migration's lease.

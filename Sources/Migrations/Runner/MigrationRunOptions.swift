@@ -39,6 +39,9 @@ public struct MigrationRunOptions: Sendable {
     /// process resumes it as if nothing had failed.
     public var recordsCancellation: Bool
 
+    /// The ``MigrationRunner/runPending(context:options:)`` call a run belongs to; set by that call.
+    var pendingRun: PendingRun?
+
     /// Creates options; every parameter has the documented default.
     public init(
         dryRun: Bool = false,

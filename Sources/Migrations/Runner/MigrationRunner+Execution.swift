@@ -107,9 +107,11 @@ extension MigrationRunner {
         let hooks = migration.stateHooks
         let skipIfCompleted = direction == .up && options.skipCompleted && hooks == nil
         let holder = LeaseHolder(
-            host: configuration.host.host, pid: configuration.host.pid, triggeredBy: triggeredBy, runId: runId)
+            host: configuration.host.host, pid: configuration.host.pid, triggeredBy: triggeredBy, runId: runId,
+            pendingRun: options.pendingRun?.id)
         let request = LeaseRequest(name: name, holder: holder, skipIfCompleted: skipIfCompleted)
         let (acquisition, acquiredAt, waited) = try await acquire(request, options, logger, instruments)
+        if case .acquired = acquisition { options.pendingRun?.noteLeaseTaken() }
         // The attempt starts now that the lease is ours, not when waiting for it began.
         let run = RunRecord(
             name: name, startedAt: Date(), triggeredBy: triggeredBy, host: configuration.host, runId: runId)
@@ -345,7 +347,14 @@ extension MigrationRunner {
                 logger.warning("\(advice)")
             }
             do {
-                try await leaseProvider.waitForRelease(of: name, timeout: deadline - clock.now)
+                if let ours = options.pendingRun, let theirs = holder?.pendingRun, theirs != ours.id {
+                    // The holder goes on to the next pending migration after this one, as this call would:
+                    // wait for its whole run, not for each migration it completes.
+                    try await leaseProvider.waitForPendingRun(theirs, holding: name, timeout: deadline - clock.now)
+                    ours.noteWaitedForAnotherRun()
+                } else {
+                    try await leaseProvider.waitForRelease(of: name, timeout: deadline - clock.now)
+                }
             } catch {
                 waitSpan?.recordError(error)
                 if Task.isCancelled || error is CancellationError { throw Self.cancelledWhileWaiting(name, wait) }

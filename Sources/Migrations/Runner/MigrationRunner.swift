@@ -141,8 +141,30 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
         let remaining = candidates.filter { $0.stateHooks != nil || !completed.contains($0.name) }
         guard !remaining.isEmpty else { return [] }
         let states = try await stateStore.states(for: remaining.map(\.name))
+        let run = PendingRun()
+        var pendingOptions = options
+        pendingOptions.skipCompleted = true
+        pendingOptions.pendingRun = run
+        do {
+            let results = try await runEach(remaining, states: states, context: context, options: pendingOptions)
+            await announceEnd(of: run)
+            return results
+        } catch {
+            await announceEnd(of: run)
+            throw error
+        }
+    }
+
+    /// The loop of ``runPending(context:options:)``: each migration in order, until one stops the run.
+    private func runEach(
+        _ remaining: [any Migration<Context>],
+        states: [String: StoredMigrationState],
+        context: Context,
+        options: MigrationRunOptions
+    ) async throws -> [MigrationResult] {
         var results: [MigrationResult] = []
-        for migration in remaining {
+        var completedSince: Set<String> = []
+        for (index, migration) in remaining.enumerated() where !completedSince.contains(migration.name) {
             let state = states[migration.name] ?? .pending
             if state.isCompleted && migration.stateHooks == nil { continue }
             if let control = state.control, control.action == .pause, migration.stateHooks == nil {
@@ -150,16 +172,37 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
                 results.append(pausedWithoutRunning(migration.name, control, options: options))
                 break
             }
-            var pendingOptions = options
-            pendingOptions.skipCompleted = true
-            let result = try await execute(
-                migration, direction: .up, app: context, options: pendingOptions, known: state)
+            let result = try await execute(migration, direction: .up, app: context, options: options, known: state)
+            if options.pendingRun?.takeWaitedForAnotherRun() == true {
+                // Another replica's whole run ended while this one waited: what it completed after this
+                // migration is read in one step, not found out by asking for each lease in turn.
+                let rest = remaining[(index + 1)...].filter { $0.stateHooks == nil }.map(\.name)
+                completedSince = rest.isEmpty ? [] : try await stateStore.completedNames(among: rest)
+            }
             if result.status == .skipped && migration.stateHooks != nil { continue }
             results.append(result)
             if result.status == .paused || result.status == .interrupted { break }
             if result.isFailure && (result.failure == .cancelled || !options.continueOnError) { break }
         }
         return results
+    }
+
+    /// Tells replicas waiting for this run that it has ended, when it took a lease they could have
+    /// found. It runs apart from the caller's task, so that a cancelled run still announces its end; a
+    /// failure only makes them wait until the lease they saw would have expired, and is logged.
+    private func announceEnd(of run: PendingRun) async {
+        guard run.hasTakenLease else { return }
+        let (provider, logger, id) = (leaseProvider, logger, run.id)
+        await Task {
+            do {
+                try await provider.endPendingRun(id)
+            } catch {
+                let message =
+                    "could not tell waiting replicas that this run of pending migrations ended; they wait until "
+                    + "the lease they saw would have expired"
+                logger.notice("\(message)", metadata: ["error": "\(error)"])
+            }
+        }.value
     }
 
     /// Rolls a completed migration back: runs `down`, then clears its completion so it is pending again.
