@@ -27,6 +27,7 @@ struct RunPendingBenchmark {
         var referenceTimes: [Double] = []
         var startUpTimes: [Double] = []
         var referenceStartUpTimes: [Double] = []
+        var engineTimes: [Double] = []
         var ours = RoundTripCount()
         var reference = RoundTripCount()
         var startUp = RoundTripCount()
@@ -48,11 +49,13 @@ struct RunPendingBenchmark {
                 prefix: referencePrefix, admin: admin, expectingRuns: 0)
             referenceStartUpTimes.append(referenceStartUpTime)
             referenceStartUp = referenceStartUpCount
+            engineTimes.append(try await runInMemory())
         }
         let startUpMedian = Measurement.median(startUpTimes)
         let referenceStartUpMedian = Measurement.median(referenceStartUpTimes)
         let oursMedian = Measurement.median(oursTimes)
         let referenceMedian = Measurement.median(referenceTimes)
+        let engineMedian = Measurement.median(engineTimes)
         let perMigration = Double(ours.roundTrips) / Double(migrationCount)
         let referencePerMigration = Double(reference.roundTrips) / Double(migrationCount)
         let placed = placement.map { ", \($0.rawValue)" } ?? ""
@@ -93,6 +96,15 @@ struct RunPendingBenchmark {
                 ratio: Format.ratio(referenceStartUpMedian / startUpMedian, decimals: 1) + " faster",
                 target: "≥ 10× faster", met: referenceStartUpMedian / startUpMedian >= 10,
                 note: "median of \(repetitions); the reference reads each :completed key with GET"),
+            Figure(
+                "P3",
+                "context: the same runPending in memory (the engine without Redis)\(placed)",
+                ours: Format.duration(engineMedian)
+                    + " (\(Format.number(engineMedian / Double(migrationCount) * 1e6)) µs each)",
+                reference: "the Redis run: \(Format.number(oursMedian / Double(migrationCount) * 1e6)) µs each",
+                ratio: "\(Int((engineMedian / oursMedian * 100).rounded())) % of it", target: "—", met: nil,
+                note: "no target; InMemoryMigrationBackend, same registry and runner configuration: what no "
+                    + "round-trip saving removes (\(Format.spread(engineTimes)))"),
         ]
     }
 
@@ -116,6 +128,20 @@ struct RunPendingBenchmark {
                 "the client counted \(run.roundTrips) round trips, the server's statistics \(serverSide)")
         }
         return (run.seconds, RoundTripCount(roundTrips: run.roundTrips, stats: run.stats.summary, description: ""))
+    }
+
+    /// The same `runPending` over the in-memory backend: the engine's own cost a migration.
+    private func runInMemory() async throws -> Double {
+        let names = BenchFixtures.names("noop", count: migrationCount)
+        let runner = MigrationRunner(
+            registry: try BenchFixtures.registry(names), backend: InMemoryMigrationBackend(),
+            logger: BenchFixtures.quietLogger("bench-memory"), configuration: .init(triggeredBy: "migrations-bench"))
+        var results: [MigrationResult] = []
+        let elapsed = try await Measurement.time { results = try await runner.runPending(context: .silent) }
+        guard results.count == migrationCount, results.allSatisfy({ $0.status == .completed }) else {
+            throw BenchFailure("the in-memory runPending completed \(results.count) of \(migrationCount)")
+        }
+        return elapsed.seconds
     }
 
     /// The start-up of a service whose migrations have all completed: `runPending` again, on a new
