@@ -8,7 +8,7 @@ import RedisClient
 struct ChildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrations-bench child", abstract: "A process the bench launches itself.",
-        subcommands: [StatusChild.self])
+        subcommands: [StatusChild.self, EngineChild.self])
 }
 
 /// `migrations-bench child status`: what `migrations status --json` does, in a process of its own so its

@@ -25,8 +25,8 @@ extension RedisLeaseProvider {
         try await wait(on: waiters, leaseOf: name, timeout: timeout)
     }
 
-    /// Blocks until the holder's whole run of pending migrations ends (``endPendingRun(_:)`` pushes to
-    /// this waiter's list), or until the remaining TTL of the lease of `name` or `timeout` passes,
+    /// Blocks until the holder's whole run of pending migrations ends or reaches a sharded migration
+    /// (``wakeWaiters(ofPendingRun:)`` pushes to this waiter's list), or until the remaining TTL of the lease of `name` or `timeout` passes,
     /// whichever is first; otherwise as ``waitForRelease(of:timeout:)``.
     ///
     /// The lease's TTL bounds the wait, so a waiter still takes over from a holder that died: it finds
@@ -44,8 +44,8 @@ extension RedisLeaseProvider {
 
     /// Wakes every replica waiting for the run (``waitForPendingRun(_:holding:timeout:)``): one script.
     ///
-    /// - Parameter run: The run that ended.
-    public func endPendingRun(_ run: String) async throws {
+    /// - Parameter run: The run whose waiters are woken.
+    public func wakeWaiters(ofPendingRun run: String) async throws {
         do {
             try await RedisRunWaiters.wake(run, keys: keys, on: commands)
         } catch {

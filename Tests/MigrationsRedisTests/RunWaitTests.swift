@@ -73,7 +73,7 @@ struct RunWaitTests {
         try await lease.release()
         try await Task.sleep(for: .milliseconds(300))
         #expect(!waiting.ended, "the release of one lease of the run woke its waiter")
-        try await leases.endPendingRun("run-1")
+        try await leases.wakeWaiters(ofPendingRun: "run-1")
         try await waitUntil("the waiter wakes", limit: .seconds(10)) { waiting.ended }
         try await waiting.task.value
         #expect(try await harness.server.command("EXISTS", "migration:run-1:run-waiters").int == 0)
@@ -188,5 +188,31 @@ struct RunWaitTests {
         #expect(ContinuousClock.now - cancelledAt < .seconds(10), "the waiter slept until the lease it saw expired")
         #expect(try await first.app.count("a") == 2)
         #expect(try await first.server.command("GET", "migration:a:completed").string == "true")
+    }
+
+    @Test("a run that reaches a sharded migration wakes its waiters, so they share the shards")
+    func waitersShareTheShardsOfTheRun() async throws {
+        let sharded = ClosureMigration<CountingApp>(name: "s", sharding: .count(6)) { context in
+            _ = try await context.app.redis.send(["INCR", "test-shards-by:\(context.triggeredBy)"])
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        let migrations: [any Migration<CountingApp>] = [countingMigration("a", step: .milliseconds(300)), sharded]
+        let first = try await RedisHarness.start(
+            migrations, leaseTimeToLive: .seconds(30), configuration: .init(triggeredBy: "first"))
+        let second = try await RedisHarness.start(
+            migrations, server: first.server, leaseTimeToLive: .seconds(30),
+            configuration: .init(triggeredBy: "second"))
+        async let holder = first.runner.runPending(context: first.app)
+        try await waitUntil("the first replica holds the lease of a") {
+            try await first.server.command("EXISTS", "migration:a:lease").int == 1
+        }
+        let waiter = try await second.runner.runPending(context: second.app)
+        _ = try await holder
+        let byFirst = Int(try await first.server.command("GET", "test-shards-by:first").string ?? "0") ?? 0
+        let bySecond = Int(try await first.server.command("GET", "test-shards-by:second").string ?? "0") ?? 0
+        #expect(byFirst + bySecond == 6, "each shard ran once")
+        #expect(bySecond >= 1, "the waiter slept through the shards of the run it waited for")
+        #expect(waiter.last?.name == "s")
+        #expect(try await first.server.command("GET", "migration:s:completed").string == "true")
     }
 }

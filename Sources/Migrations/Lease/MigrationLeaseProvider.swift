@@ -24,7 +24,7 @@ public protocol MigrationLeaseProvider: Sendable {
     /// `timeout`: the wait of a replica that found the lease of `name` held by a holder that goes on to
     /// the next pending migration after it (``LeaseHolder/pendingRun``).
     ///
-    /// It must end when that run ends (``endPendingRun(_:)``) and no later than the lease of `name`
+    /// It must end when the holder wakes the run's waiters (``wakeWaiters(ofPendingRun:)``) and no later than the lease of `name`
     /// would expire if its holder died, so that a replica still takes over from a crashed holder. The
     /// default waits for the lease of `name` alone (``waitForRelease(of:timeout:)``).
     ///
@@ -34,11 +34,13 @@ public protocol MigrationLeaseProvider: Sendable {
     ///   - timeout: How long to wait at most.
     func waitForPendingRun(_ run: String, holding name: String, timeout: Duration) async throws
 
-    /// Wakes every replica waiting for a run of pending migrations (``waitForPendingRun(_:holding:timeout:)``):
-    /// called when that run ends, on every path. The default does nothing.
+    /// Wakes every replica waiting for a run of pending migrations (``waitForPendingRun(_:holding:timeout:)``).
+    ///
+    /// The runner calls it when the run ends, on every path, and when the run reaches a sharded migration,
+    /// whose shards the waiters are to share. The default does nothing.
     ///
     /// - Parameter run: The run's ``LeaseHolder/pendingRun``.
-    func endPendingRun(_ run: String) async throws
+    func wakeWaiters(ofPendingRun run: String) async throws
 
     /// Tries once to take the lease of any free shard of a sharded migration.
     ///
@@ -73,8 +75,8 @@ extension MigrationLeaseProvider {
 
     /// Does nothing: no replica waits for a whole run with a provider that keeps the default wait.
     ///
-    /// - Parameter run: The run that ended.
-    public func endPendingRun(_ run: String) async throws {}
+    /// - Parameter run: The run whose waiters are woken.
+    public func wakeWaiters(ofPendingRun run: String) async throws {}
 }
 
 /// A request to take a migration's lease.

@@ -147,10 +147,10 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
         pendingOptions.pendingRun = run
         do {
             let results = try await runEach(remaining, states: states, context: context, options: pendingOptions)
-            await announceEnd(of: run)
+            await wakeWaiters(of: run)
             return results
         } catch {
-            await announceEnd(of: run)
+            await wakeWaiters(of: run)
             throw error
         }
     }
@@ -172,6 +172,10 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
                 results.append(pausedWithoutRunning(migration.name, control, options: options))
                 break
             }
+            if migration.sharding != nil && !options.dryRun {
+                // Replicas waiting for this run are to share its shards: they must not sleep through it.
+                if let run = options.pendingRun { await wakeWaiters(of: run) }
+            }
             let result = try await execute(migration, direction: .up, app: context, options: options, known: state)
             if options.pendingRun?.takeWaitedForAnotherRun() == true {
                 // Another replica's whole run ended while this one waited: what it completed after this
@@ -187,18 +191,18 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
         return results
     }
 
-    /// Tells replicas waiting for this run that it has ended, when it took a lease they could have
-    /// found. It runs apart from the caller's task, so that a cancelled run still announces its end; a
-    /// failure only makes them wait until the lease they saw would have expired, and is logged.
-    private func announceEnd(of run: PendingRun) async {
+    /// Wakes the replicas waiting for this run (when it ends, or reaches a sharded migration), if it took
+    /// a lease they could have found. It runs apart from the caller's task, so that a cancelled run still
+    /// wakes them; a failure only makes them wait until the lease they saw would have expired, and is logged.
+    private func wakeWaiters(of run: PendingRun) async {
         guard run.hasTakenLease else { return }
         let (provider, logger, id) = (leaseProvider, logger, run.id)
         await Task {
             do {
-                try await provider.endPendingRun(id)
+                try await provider.wakeWaiters(ofPendingRun: id)
             } catch {
                 let message =
-                    "could not tell waiting replicas that this run of pending migrations ended; they wait until "
+                    "could not wake the replicas waiting for this run of pending migrations; they wait until "
                     + "the lease they saw would have expired"
                 logger.notice("\(message)", metadata: ["error": "\(error)"])
             }

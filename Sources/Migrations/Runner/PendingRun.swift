@@ -4,9 +4,10 @@ import Synchronization
 ///
 /// Its id goes into every lease the call takes (``LeaseHolder/pendingRun``), so a replica that finds one
 /// of them held waits for the whole call to end (``MigrationLeaseProvider/waitForPendingRun(_:holding:timeout:)``)
-/// rather than for each migration. The call then tells those replicas it has ended
-/// (``MigrationLeaseProvider/endPendingRun(_:)``), and a waiter that was woken so reads the completion
-/// of the rest again at once, in one read, instead of asking for each lease in turn.
+/// rather than for each migration. The call wakes those replicas when it ends, and when it reaches a
+/// sharded migration, whose shards they are to share (``MigrationLeaseProvider/wakeWaiters(ofPendingRun:)``).
+/// A waiter that was woken so reads the completion of the rest again at once, in one read, instead of
+/// asking for each lease in turn.
 final class PendingRun: Sendable {
     /// The id recorded in the call's leases.
     let id = MigrationRunID.random()
@@ -17,7 +18,7 @@ final class PendingRun: Sendable {
         var waitedForAnotherRun = false
     }
 
-    /// Notes that an attempt of this call took a lease, so the call's end must be announced.
+    /// Notes that an attempt of this call took a lease, so replicas may be waiting for the call.
     func noteLeaseTaken() { flags.withLock { $0.tookLease = true } }
 
     /// Whether an attempt of this call has taken a lease.
