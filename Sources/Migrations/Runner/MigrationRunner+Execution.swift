@@ -512,10 +512,14 @@ extension MigrationRunner {
 
     func makeLogger(_ migration: any Migration<Context>, options: MigrationRunOptions, runId: String) -> Logger {
         var logger = self.logger
-        logger[metadataKey: "migration.name"] = "\(migration.name)"
-        logger[metadataKey: "migration.run_id"] = "\(runId)"
-        if options.dryRun { logger[metadataKey: "migration.dry_run"] = "true" }
-        for (key, value) in options.metadata { logger[metadataKey: "migration.metadata.\(key)"] = "\(value)" }
+        // One assignment, not one a key: a handler may render its metadata again on every change
+        // (swift-log's `StreamLogHandler` does), which was a tenth of a no-op attempt.
+        var metadata = logger.handler.metadata
+        metadata["migration.name"] = "\(migration.name)"
+        metadata["migration.run_id"] = "\(runId)"
+        if options.dryRun { metadata["migration.dry_run"] = "true" }
+        for (key, value) in options.metadata { metadata["migration.metadata.\(key)"] = "\(value)" }
+        logger.handler.metadata = metadata
         return logger
     }
 
