@@ -116,7 +116,7 @@ extension RedisServer {
     // MARK: - Readiness
 
     /// Polls with `PING` until the server answers (a `NOAUTH` error counts as an answer).
-    /// Waits until the server answers `PING`; with `untilLoaded`, until it answers something other than
+    /// Waits until the server has written its pid file and answers `PING`; with `untilLoaded`, until it answers something other than
     /// `LOADING` (its data set is in memory), so that a test's first command after a restart sees the data.
     private static func waitUntilReady(
         _ process: ChildProcess, port: Int, directory: String, untilLoaded: Bool
@@ -139,7 +139,9 @@ extension RedisServer {
                 error.isPortTaken = log.contains("Address already in use")
                 throw error
             }
-            if await answersPing(probe, untilLoaded: untilLoaded) {
+            // The pid file first: another test's server that took the same port answers PING too, while
+            // ours is about to exit with "Address already in use". Ours writes its pid once it has bound.
+            if wrotePidFile(process, directory: directory), await answersPing(probe, untilLoaded: untilLoaded) {
                 return
             }
             try await Task.sleep(for: .milliseconds(20))
@@ -150,6 +152,12 @@ extension RedisServer {
             message: "redis-server on port \(port) did not answer PING within \(readinessLimit); log:\n"
                 + logTail(in: directory)
         )
+    }
+
+    /// Whether `redis.pid` in `directory` holds the pid of `process`: redis-server writes it after binding.
+    private static func wrotePidFile(_ process: ChildProcess, directory: String) -> Bool {
+        let text = (try? String(contentsOfFile: directory + "/redis.pid", encoding: .utf8)) ?? ""
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) == process.pid
     }
 
     private static func answersPing(_ probe: RedisConfiguration, untilLoaded: Bool) async -> Bool {

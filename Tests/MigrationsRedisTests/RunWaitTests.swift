@@ -152,9 +152,13 @@ struct RunWaitTests {
 
     @Test("a runPending that stops at a failure ends its run: the waiter wakes at once and carries on")
     func aFailedRunStillEnds() async throws {
-        let migrations = [countingMigration("a", step: .milliseconds(400)), countingMigration("b", fail: true)]
-        let first = try await RedisHarness.start(migrations, leaseTimeToLive: .seconds(30))
-        let second = try await RedisHarness.start(migrations, server: first.server, leaseTimeToLive: .seconds(30))
+        // The holder's a is slow, so the waiter surely finds it held; the waiter's own steps are quick.
+        let first = try await RedisHarness.start(
+            [countingMigration("a", step: .milliseconds(1500)), countingMigration("b", fail: true)],
+            leaseTimeToLive: .seconds(30))
+        let second = try await RedisHarness.start(
+            [countingMigration("a"), countingMigration("b", fail: true)], server: first.server,
+            leaseTimeToLive: .seconds(30))
         async let holder = first.runner.runPending(context: first.app)
         try await waitUntil("the first replica holds the lease of a") {
             try await first.server.command("EXISTS", "migration:a:lease").int == 1
@@ -171,9 +175,11 @@ struct RunWaitTests {
 
     @Test("a cancelled runPending ends its run: the waiter wakes at once and runs what was cancelled")
     func aCancelledRunStillEnds() async throws {
-        let migrations = [countingMigration("a", step: .milliseconds(600))]
-        let first = try await RedisHarness.start(migrations, leaseTimeToLive: .seconds(30))
-        let second = try await RedisHarness.start(migrations, server: first.server, leaseTimeToLive: .seconds(30))
+        // The holder's step outlasts the test unless cancelled, so the cancellation always lands in it.
+        let first = try await RedisHarness.start(
+            [countingMigration("a", step: .seconds(60)), countingMigration("b")], leaseTimeToLive: .seconds(30))
+        let second = try await RedisHarness.start(
+            [countingMigration("a"), countingMigration("b")], server: first.server, leaseTimeToLive: .seconds(30))
         let holder = Task { try await first.runner.runPending(context: first.app) }
         try await waitUntil("the first replica holds the lease of a") {
             try await first.server.command("EXISTS", "migration:a:lease").int == 1
@@ -184,7 +190,7 @@ struct RunWaitTests {
         holder.cancel()
         _ = try? await holder.value
         let results = try await waiter
-        #expect(results.map(\.status) == [.completed], "the waiter ran the cancelled migration")
+        #expect(results.map(\.status) == [.completed, .completed], "the waiter ran the cancelled migration")
         #expect(ContinuousClock.now - cancelledAt < .seconds(10), "the waiter slept until the lease it saw expired")
         #expect(try await first.app.count("a") == 2)
         #expect(try await first.server.command("GET", "migration:a:completed").string == "true")
