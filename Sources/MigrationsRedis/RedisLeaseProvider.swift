@@ -157,13 +157,7 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
     /// - Returns: The value that was cleared, if there was one.
     public func forceUnlock(_ name: String) async throws -> RedisLeaseValue? {
         do {
-            let reply = try await commands.evaluate(
-                RedisMigrationScripts.forceUnlock,
-                keys: [keys.lease(name), keys.fence(name), keys.progress(name), keys.waiters(name)],
-                arguments: [keys.waiterListPrefix(name)])
-            let cleared = reply.bytes.flatMap(RedisLeaseValue.decode)
-            await RedisRunWaiters.wakeAfterClearing(cleared, keys: keys, on: commands)
-            return cleared
+            return try await RedisForceUnlock.run(name, keys: keys, on: commands)
         } catch {
             throw leaseError("could not clear the lease \(keys.lease(name))", name: name, error)
         }

@@ -218,7 +218,7 @@ extension RedisMigrationInspector {
     /// - Returns: The value that was deleted, when it was a lease value.
     /// - Throws: `RedisError` when Redis cannot be reached.
     public func forceUnlock(_ name: String) async throws -> RedisLeaseValue? {
-        try await forceUnlockAnyValue(name)
+        try await RedisForceUnlock.run(name, keys: keys, on: connection)
     }
 
     /// The exact bytes stored at a migration's `:lease` key, whatever their shape.
@@ -247,15 +247,5 @@ extension RedisMigrationInspector {
         guard reply.int == 1 else { return false }
         await RedisRunWaiters.wakeAfterClearing(RedisLeaseValue.decode(value), keys: keys, on: connection)
         return true
-    }
-
-    private func forceUnlockAnyValue(_ name: String) async throws -> RedisLeaseValue? {
-        let reply = try await connection.evaluate(
-            RedisMigrationScripts.forceUnlock,
-            keys: [keys.lease(name), keys.fence(name), keys.progress(name), keys.waiters(name)],
-            arguments: [keys.waiterListPrefix(name)])
-        let cleared = reply.bytes.flatMap(RedisLeaseValue.decode)
-        await RedisRunWaiters.wakeAfterClearing(cleared, keys: keys, on: connection)
-        return cleared
     }
 }
