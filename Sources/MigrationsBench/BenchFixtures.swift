@@ -62,6 +62,23 @@ enum BenchFixtures {
             .appending(path: "MigrationsTestWorker").path
     }
 
+    /// Times one `runPending` of `registry` over a new in-memory backend: the engine's own cost, with no
+    /// store behind it (P3's context row, and `migrations-bench child engine`).
+    ///
+    /// - Parameter registry: The migrations; every one must complete.
+    /// - Returns: The run's time, in seconds.
+    static func timeInMemoryRunPending(_ registry: MigrationRegistry<BenchApp>) async throws -> Double {
+        let runner = MigrationRunner(
+            registry: registry, backend: InMemoryMigrationBackend(), logger: quietLogger("bench-memory"),
+            configuration: .init(triggeredBy: "migrations-bench"))
+        var results: [MigrationResult] = []
+        let elapsed = try await Measurement.time { results = try await runner.runPending(context: .silent) }
+        guard results.count == registry.count, results.allSatisfy({ $0.status == .completed }) else {
+            throw BenchFailure("the in-memory runPending completed \(results.count) of \(registry.count)")
+        }
+        return elapsed.seconds
+    }
+
     /// A runner over the Redis backend.
     static func runner(
         _ registry: MigrationRegistry<BenchApp>,

@@ -29,13 +29,8 @@ struct EngineChild: AsyncParsableCommand {
         let registry = try BenchFixtures.registry(BenchFixtures.names("noop", count: count))
         var perMigration: [Double] = []
         for _ in 0..<rounds {
-            let runner = MigrationRunner(
-                registry: registry, backend: InMemoryMigrationBackend(), logger: BenchFixtures.quietLogger("engine"),
-                configuration: .init(triggeredBy: "migrations-bench"))
-            var ran = 0
-            let elapsed = try await Measurement.time { ran = try await runner.runPending(context: .silent).count }
-            guard ran == count else { throw BenchFailure("runPending ran \(ran) of \(count)") }
-            perMigration.append(elapsed.seconds / Double(count) * 1e6)
+            let seconds = try await BenchFixtures.timeInMemoryRunPending(registry)
+            perMigration.append(seconds / Double(count) * 1e6)
         }
         let summary = "{\"migrations\":\(count * rounds),\"medianMicroseconds\":\(Measurement.median(perMigration))}\n"
         FileHandle.standardOutput.write(Data(summary.utf8))

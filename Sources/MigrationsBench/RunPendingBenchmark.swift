@@ -49,7 +49,9 @@ struct RunPendingBenchmark {
                 prefix: referencePrefix, admin: admin, expectingRuns: 0)
             referenceStartUpTimes.append(referenceStartUpTime)
             referenceStartUp = referenceStartUpCount
-            engineTimes.append(try await runInMemory())
+            engineTimes.append(
+                try await BenchFixtures.timeInMemoryRunPending(
+                    try BenchFixtures.registry(BenchFixtures.names("noop", count: migrationCount))))
         }
         let startUpMedian = Measurement.median(startUpTimes)
         let referenceStartUpMedian = Measurement.median(referenceStartUpTimes)
@@ -128,20 +130,6 @@ struct RunPendingBenchmark {
                 "the client counted \(run.roundTrips) round trips, the server's statistics \(serverSide)")
         }
         return (run.seconds, RoundTripCount(roundTrips: run.roundTrips, stats: run.stats.summary, description: ""))
-    }
-
-    /// The same `runPending` over the in-memory backend: the engine's own cost a migration.
-    private func runInMemory() async throws -> Double {
-        let names = BenchFixtures.names("noop", count: migrationCount)
-        let runner = MigrationRunner(
-            registry: try BenchFixtures.registry(names), backend: InMemoryMigrationBackend(),
-            logger: BenchFixtures.quietLogger("bench-memory"), configuration: .init(triggeredBy: "migrations-bench"))
-        var results: [MigrationResult] = []
-        let elapsed = try await Measurement.time { results = try await runner.runPending(context: .silent) }
-        guard results.count == migrationCount, results.allSatisfy({ $0.status == .completed }) else {
-            throw BenchFailure("the in-memory runPending completed \(results.count) of \(migrationCount)")
-        }
-        return elapsed.seconds
     }
 
     /// The start-up of a service whose migrations have all completed: `runPending` again, on a new
