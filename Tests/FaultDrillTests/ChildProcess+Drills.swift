@@ -1,10 +1,22 @@
 import Foundation
 import MigrationsTestSupport
+import RedisClient
+import RedisTestSupport
 
 extension ChildProcess {
     /// Launches the `MigrationsTestWorker` executable with `arguments`.
     static func drillWorker(_ arguments: [String]) async throws -> ChildProcess {
         try await launch("MigrationsTestWorker", arguments)
+    }
+
+    /// Launches a `MigrationsTestWorker` with `arguments`, and returns once it runs the `up` of `drill-0`
+    /// under `prefix` (its execution is counted in `<prefix>-runs:drill-0`): the holder of a drill.
+    static func drillHolder(_ arguments: [String], server: RedisServer, prefix: String) async throws -> ChildProcess {
+        let holder = try await drillWorker(arguments)
+        try await waitUntil("the holder runs the up of drill-0") {
+            try await server.command("LLEN", "\(prefix)-runs:drill-0").int == 1
+        }
+        return holder
     }
 
     /// Launches `count` `MigrationsTestWorker` processes with the same `arguments`, one after another.

@@ -17,10 +17,8 @@ extension FaultDrills {
             let server = try await RedisServer.start()
             let prefix = "r15a"
             let common = ["--url", server.url, "--prefix", prefix, "--count", "20", "--ttl-ms", "20000"]
-            let holder = try await ChildProcess.drillWorker(common + ["--step-ms", "60"])
-            try await waitUntil("the holder runs the first migration") {
-                try await server.command("LLEN", "\(prefix)-runs:drill-0").int == 1
-            }
+            let holder = try await ChildProcess.drillHolder(
+                common + ["--step-ms", "60"], server: server, prefix: prefix)
             let registrationsBefore = try await server.calls(of: "sadd")
             let waiters = try await ChildProcess.drillWorkers(2, common + ["--step-ms", "60"])
             #expect(await holder.exitStatus(within: .seconds(30)) == 0, "the holder failed: \(holder.standardError)")
@@ -49,10 +47,8 @@ extension FaultDrills {
             let server = try await RedisServer.start()
             let prefix = "r15b"
             let common = ["--url", server.url, "--prefix", prefix, "--count", "3", "--ttl-ms", "1000"]
-            let holder = try await ChildProcess.drillWorker(common + ["--step-ms", "30000"])
-            try await waitUntil("the holder runs up") {
-                try await server.command("LLEN", "\(prefix)-runs:drill-0").int == 1
-            }
+            let holder = try await ChildProcess.drillHolder(
+                common + ["--step-ms", "30000"], server: server, prefix: prefix)
             let waiters = try await ChildProcess.drillWorkers(2, common)
             try await waitUntil("both waiters wait for the holder's run") {
                 let sets = try await server.keys("\(prefix):*:run-waiters")

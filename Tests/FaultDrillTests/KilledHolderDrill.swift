@@ -21,10 +21,8 @@ extension FaultDrills {
             let common = [
                 "--url", server.url, "--prefix", prefix, "--count", "1", "--only", "drill-0", "--ttl-ms", "1000",
             ]
-            let holder = try await ChildProcess.drillWorker(common + ["--step-ms", "30000"])
-            try await waitUntil("the holder runs up") {
-                try await server.command("LLEN", "\(prefix)-runs:drill-0").int == 1
-            }
+            let holder = try await ChildProcess.drillHolder(
+                common + ["--step-ms", "30000"], server: server, prefix: prefix)
             let waiters = try await ChildProcess.drillWorkers(2, common)
             try await Task.sleep(for: .milliseconds(400))
             #expect(

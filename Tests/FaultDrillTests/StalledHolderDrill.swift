@@ -26,10 +26,8 @@ extension FaultDrills {
             let common = [
                 "--url", server.url, "--prefix", prefix, "--count", "1", "--only", "drill-0", "--ttl-ms", "1000",
             ]
-            let stale = try await ChildProcess.drillWorker(common + ["--step-ms", "1500"])
-            try await waitUntil("the first holder runs up") {
-                try await server.command("LLEN", "\(prefix)-runs:drill-0").int == 1
-            }
+            let stale = try await ChildProcess.drillHolder(
+                common + ["--step-ms", "1500"], server: server, prefix: prefix)
             #expect(try await server.string("\(prefix):drill-0:fence") == "1")
             stale.signal(SIGSTOP)
 
