@@ -26,8 +26,8 @@ extension RedisLeaseProvider {
     }
 
     /// Blocks until the holder's whole run of pending migrations ends or reaches a sharded migration
-    /// (``wakeWaiters(ofPendingRun:)`` pushes to this waiter's list), or until the remaining TTL of the lease of `name` or `timeout` passes,
-    /// whichever is first; otherwise as ``waitForRelease(of:timeout:)``.
+    /// (``wakeWaiters(ofPendingRun:)`` pushes to this waiter's list), or until the remaining TTL of the
+    /// lease of `name` or `timeout` passes, whichever is first; otherwise as ``waitForRelease(of:timeout:)``.
     ///
     /// The lease's TTL bounds the wait, so a waiter still takes over from a holder that died: it finds
     /// the next lease of that run held, waits again until that one would expire, and then takes it. An

@@ -24,9 +24,9 @@ public protocol MigrationLeaseProvider: Sendable {
     /// `timeout`: the wait of a replica that found the lease of `name` held by a holder that goes on to
     /// the next pending migration after it (``LeaseHolder/pendingRun``).
     ///
-    /// It must end when the holder wakes the run's waiters (``wakeWaiters(ofPendingRun:)``) and no later than the lease of `name`
-    /// would expire if its holder died, so that a replica still takes over from a crashed holder. The
-    /// default waits for the lease of `name` alone (``waitForRelease(of:timeout:)``).
+    /// It must end when the holder wakes the run's waiters (``wakeWaiters(ofPendingRun:)``), and no later
+    /// than the lease of `name` would expire if its holder died, so that a replica still takes over from a
+    /// crashed holder. The default waits for the lease of `name` alone (``waitForRelease(of:timeout:)``).
     ///
     /// - Parameters:
     ///   - run: The holder's ``LeaseHolder/pendingRun``.

@@ -172,9 +172,9 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
                 results.append(pausedWithoutRunning(migration.name, control, options: options))
                 break
             }
-            if migration.sharding != nil && !options.dryRun {
+            if migration.sharding != nil, !options.dryRun, let run = options.pendingRun {
                 // Replicas waiting for this run are to share its shards: they must not sleep through it.
-                if let run = options.pendingRun { await wakeWaiters(of: run) }
+                await wakeWaiters(of: run)
             }
             let result = try await execute(migration, direction: .up, app: context, options: options, known: state)
             if options.pendingRun?.takeWaitedForAnotherRun() == true {
