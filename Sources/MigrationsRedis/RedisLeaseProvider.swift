@@ -69,23 +69,40 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
     /// then read back, and it is ours exactly when it holds our token.
     public func acquire(_ request: LeaseRequest) async throws -> LeaseAcquisition {
         let name = request.name
-        let value = leaseValue(for: request.holder)
-        let json = String(decoding: try MigrationJSON.encode(value), as: UTF8.self)
+        let call = try acquireCall(request)
         let reply: RedisReply
         do {
             reply = try await RedisRestartRetry(window: restartRetryWindow).run(.notRun) {
-                try await commands.evaluate(
-                    RedisMigrationScripts.acquire,
-                    keys: [keys.completed(name), keys.lease(name), keys.fence(name)],
-                    arguments: [json, String(timeToLiveMilliseconds), request.skipIfCompleted ? "1" : "0"])
+                try await commands.evaluate(RedisMigrationScripts.acquire, keys: call.keys, arguments: call.arguments)
             }
         } catch let error as RedisError where error.isTransport && error.code != .connectionRefused {
-            return try await resolveAmbiguousAcquire(name: name, token: value.token, cause: error)
+            return try await resolveAmbiguousAcquire(name: name, token: call.token, cause: error)
         } catch let error as RedisError {
             throw leaseError("could not start migration '\(name)'", name: name, error)
         }
-        guard let parts = reply.array, let verdict = parts.first?.string else {
+        guard let parts = reply.array else {
             throw MigrationError(.lease, "unexpected reply to the acquire script: \(reply)", migration: name)
+        }
+        return try acquisition(from: parts, for: request, token: call.token)
+    }
+
+    /// The keys and arguments of the acquire script for a request, with the new owner token they carry.
+    func acquireCall(_ request: LeaseRequest) throws -> (keys: [String], arguments: [String], token: String) {
+        let name = request.name
+        let value = leaseValue(for: request.holder)
+        let json = String(decoding: try MigrationJSON.encode(value), as: UTF8.self)
+        return (
+            [keys.completed(name), keys.lease(name), keys.fence(name)],
+            [json, String(timeToLiveMilliseconds), request.skipIfCompleted ? "1" : "0"],
+            value.token
+        )
+    }
+
+    /// Reads the acquire script's reply (`{'completed'}`, `{'held', value, pttl}` or `{'acquired', fence}`).
+    func acquisition(from parts: [RedisReply], for request: LeaseRequest, token: String) throws -> LeaseAcquisition {
+        let name = request.name
+        guard let verdict = parts.first?.string else {
+            throw MigrationError(.lease, "unexpected reply to the acquire script: \(parts)", migration: name)
         }
         switch verdict {
         case "completed":
@@ -103,14 +120,14 @@ public final class RedisLeaseProvider: MigrationLeaseProvider {
         default:
             let fencingToken = parts.count > 1 ? parts[1].int.map { UInt64(max(0, $0)) } : nil
             return .acquired(
-                lease(name: name, token: value.token, fencingToken: fencingToken),
+                lease(name: name, token: token, fencingToken: fencingToken),
                 completionChecked: request.skipIfCompleted)
         }
     }
 
     /// After a lost reply: read the lease back (a few times, as the server may be paused) and own it only
     /// if it holds our token. If it cannot be read, give up: a lease we might hold expires by its TTL.
-    private func resolveAmbiguousAcquire(name: String, token: String, cause: RedisError) async throws
+    func resolveAmbiguousAcquire(name: String, token: String, cause: RedisError) async throws
         -> LeaseAcquisition
     {
         var lastError = cause

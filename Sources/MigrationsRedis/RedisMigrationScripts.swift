@@ -28,41 +28,53 @@ enum RedisMigrationScripts {
 
         """
 
+    /// The Lua function `take(completed, lease, fence, value, ttl, skip)` behind ``acquire`` and
+    /// ``completeAndAcquire``: `{'completed'}`, `{'held', value, pttl}` or `{'acquired', fence}`, or
+    /// `nil` and a message when a key holds foreign data (before anything is written).
+    private static let take = """
+        local function take(completedKey, leaseKey, fenceKey, leaseValue, ttl, skip)
+          for _, key in ipairs({completedKey, leaseKey, fenceKey}) do
+            local kind = redis.call('TYPE', key)['ok']
+            if kind ~= 'none' and kind ~= 'string' then
+              return nil, 'WRONGTYPE ' .. key .. ' holds a ' .. kind .. ', not a string: foreign data under our keys'
+            end
+          end
+          local done = redis.call('GET', completedKey)
+          if done and done ~= 'true' then
+            return nil, 'ERR ' .. completedKey .. ' holds something other than true: foreign data under our keys'
+          end
+          local fence = redis.call('GET', fenceKey)
+          if fence and not string.match(fence, '^%d+$') then
+            return nil, 'ERR ' .. fenceKey .. ' holds something other than an integer: foreign data under our keys'
+          end
+          if skip == '1' and done == 'true' then
+            return {'completed'}
+          end
+          local current = redis.call('GET', leaseKey)
+          if current then
+            return {'held', current, redis.call('PTTL', leaseKey)}
+          end
+          fence = redis.call('INCR', fenceKey)
+          local value = cjson.decode(leaseValue)
+          value['fencingToken'] = fence
+          if not redis.call('SET', leaseKey, cjson.encode(value), 'NX', 'PX', ttl) then
+            return {'held', redis.call('GET', leaseKey), redis.call('PTTL', leaseKey)}
+          end
+          return {'acquired', fence}
+        end
+
+        """
+
     /// KEYS: completed, lease, fence. ARGV: lease value JSON (without fence), ttl ms, skip-if-completed (`1`/`0`).
     ///
     /// Returns `{'completed'}`, `{'held', value, pttl}` or `{'acquired', fence}`: one round trip answers
     /// whether to skip, wait or run.
     /// Foreign data under these keys is an error naming the key, never a silent "pending" or "held".
     static let acquire = RedisScript(
-        functions + """
-            for _, key in ipairs(KEYS) do
-              local kind = redis.call('TYPE', key)['ok']
-              if kind ~= 'none' and kind ~= 'string' then
-                return redis.error_reply('WRONGTYPE ' .. key .. ' holds a ' .. kind .. ', not a string: foreign data under our keys')
-              end
-            end
-            local done = redis.call('GET', KEYS[1])
-            if done and done ~= 'true' then
-              return redis.error_reply('ERR ' .. KEYS[1] .. ' holds something other than true: foreign data under our keys')
-            end
-            local fence = redis.call('GET', KEYS[3])
-            if fence and not string.match(fence, '^%d+$') then
-              return redis.error_reply('ERR ' .. KEYS[3] .. ' holds something other than an integer: foreign data under our keys')
-            end
-            if ARGV[3] == '1' and done == 'true' then
-              return {'completed'}
-            end
-            local current = redis.call('GET', KEYS[2])
-            if current then
-              return {'held', current, redis.call('PTTL', KEYS[2])}
-            end
-            local fence = redis.call('INCR', KEYS[3])
-            local value = cjson.decode(ARGV[1])
-            value['fencingToken'] = fence
-            if not redis.call('SET', KEYS[2], cjson.encode(value), 'NX', 'PX', ARGV[2]) then
-              return {'held', redis.call('GET', KEYS[2]), redis.call('PTTL', KEYS[2])}
-            end
-            return {'acquired', fence}
+        take + """
+            local reply, problem = take(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3])
+            if not reply then return redis.error_reply(problem) end
+            return reply
             """)
 
     /// KEYS: lease, control. ARGV: token, ttl ms. Returns `{1, control or nil}` when renewed, `{0}` when the
@@ -105,14 +117,40 @@ enum RedisMigrationScripts {
     /// result JSON, waiter list prefix, history limit. Returns 1 when recorded (the checkpoint cleared, the
     /// result pushed to the history, the lease released), 0 when the lease is not ours.
     static let complete = RedisScript(
-        functions + """
-            if not owns(KEYS[4], ARGV[1]) then return 0 end
-            remember(KEYS[9], ARGV[2], ARGV[4])
-            redis.call('SET', KEYS[1], 'true')
-            redis.call('SET', KEYS[2], ARGV[2])
-            redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[7], KEYS[8])
-            wake(KEYS[6], ARGV[3])
+        functions + completion + """
+            if not complete(KEYS, ARGV) then return 0 end
             return 1
+            """)
+
+    /// The Lua function `complete(keys, argv)` behind ``complete`` and ``completeAndAcquire``, over their
+    /// first nine keys and four arguments: `false` when the lease is not ours (nothing written).
+    private static let completion = """
+        local function complete(keys, argv)
+          if not owns(keys[4], argv[1]) then return false end
+          remember(keys[9], argv[2], argv[4])
+          redis.call('SET', keys[1], 'true')
+          redis.call('SET', keys[2], argv[2])
+          redis.call('DEL', keys[3], keys[4], keys[5], keys[7], keys[8])
+          wake(keys[6], argv[3])
+          return true
+        end
+
+        """
+
+    /// KEYS: the nine of ``complete``, then completed, lease, fence of the next migration. ARGV: the four
+    /// of ``complete``, then the three of ``acquire`` for the next migration.
+    ///
+    /// Records the completion exactly as ``complete`` does, then tries to take the next migration's lease
+    /// exactly as ``acquire`` does: one round trip between two migrations of a run. Returns `{0}` when
+    /// the lease is not ours (nothing written, nothing taken); `{1}` followed by the reply of ``acquire``;
+    /// or `{1}` alone when the next migration's keys hold foreign data, which the caller's own
+    /// ``acquire`` then reports. The completion never fails because of the next migration.
+    static let completeAndAcquire = RedisScript(
+        functions + completion + take + """
+            if not complete(KEYS, ARGV) then return {0} end
+            local reply = take(KEYS[10], KEYS[11], KEYS[12], ARGV[5], ARGV[6], ARGV[7])
+            if not reply then return {1} end
+            return {1, unpack(reply)}
             """)
 
     /// KEYS: error, lease, progress, waiters, failure, history. ARGV: token, message, waiter list prefix,

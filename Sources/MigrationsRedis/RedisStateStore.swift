@@ -134,23 +134,77 @@ public final class RedisStateStore: MigrationStateStore {
                     ["DEL", keys.error(name), keys.failure(name), keys.checkpoint(name)],
                 ] + remembering(name, json))
         }
+        let call = completionCall(result, json: json, fence: fence)
         return try await fencedWrite(
             RedisMigrationScripts.complete, name: name, fence: fence, what: "record the completion",
-            keys: [
+            keys: call.keys, arguments: call.arguments, confirm: completionConfirmation(result, fence: fence))
+    }
+
+    /// Records a completion as ``markCompleted(_:fence:)`` does and, in the same script, runs the acquire
+    /// script for the next migration (`next`, from ``RedisLeaseProvider``): one round trip between two
+    /// migrations of a run.
+    ///
+    /// - Returns: The disposition, and the acquire script's reply: empty when the next migration's keys
+    ///   hold foreign data (nothing was taken), or the transport error that lost it, after the completion
+    ///   was confirmed or recorded again the way a lost reply to ``markCompleted(_:fence:)`` is.
+    func markCompleted(
+        _ result: MigrationResult, fence: LeaseFence, thenAcquiring next: (keys: [String], arguments: [String])
+    ) async throws -> (disposition: LeaseDisposition, next: Result<[RedisReply], RedisError>) {
+        let name = result.name
+        let json = String(decoding: try result.jsonData(), as: UTF8.self)
+        let call = completionCall(result, json: json, fence: fence)
+        let reply: RedisReply
+        do {
+            reply = try await connection.evaluate(
+                RedisMigrationScripts.completeAndAcquire, keys: call.keys + next.keys,
+                arguments: call.arguments + next.arguments)
+        } catch  where error.isTransport {
+            // The script may have run: finish as after any lost reply to a completion, confirming first.
+            let disposition = try await fencedWrite(
+                RedisMigrationScripts.complete, name: name, fence: fence, what: "record the completion",
+                keys: call.keys, arguments: call.arguments, confirm: completionConfirmation(result, fence: fence),
+                afterLostReply: true)
+            return (disposition, .failure(error))
+        } catch {
+            throw RedisStateStore.storeError(
+                "could not record the completion of migration '\(name)'", name: name, error)
+        }
+        guard let parts = reply.array, parts.first?.int == 1 else {
+            throw leaseLost("record the completion", name: name, fence: fence)
+        }
+        return (.released, .success(Array(parts.dropFirst())))
+    }
+
+    /// The keys and arguments of the completion script.
+    private func completionCall(_ result: MigrationResult, json: String, fence: LeaseFence)
+        -> (keys: [String], arguments: [String])
+    {
+        let name = result.name
+        return (
+            [
                 keys.completed(name), keys.result(name), keys.error(name), keys.lease(name), keys.progress(name),
                 keys.waiters(name), keys.failure(name), keys.checkpoint(name), keys.history(name),
             ],
-            arguments: [fence.token, json, keys.waiterListPrefix(name), String(historyLimit)],
-            confirm: { [self] in
-                let stored = try await connection.pipeline([
-                    ["GET", keys.completed(name)], ["GET", keys.result(name)],
-                ])
-                let storedResult = stored[1].bytes.flatMap { try? MigrationResult.decode(from: Data($0)) }
-                // The fencing token names this acquisition; dates are stored to the second, so they cannot.
-                return stored[0].string == "true" && storedResult?.fencingToken == fence.fencingToken
-                    && storedResult?.pid == result.pid && storedResult?.host == result.host
-            }
+            [fence.token, json, keys.waiterListPrefix(name), String(historyLimit)]
         )
+    }
+
+    /// Whether a completion whose reply was lost took effect: the marker is set and the stored result is
+    /// this attempt's.
+    private func completionConfirmation(_ result: MigrationResult, fence: LeaseFence)
+        -> @Sendable () async throws
+        -> Bool
+    {
+        let name = result.name
+        return { [self] in
+            let stored = try await connection.pipeline([
+                ["GET", keys.completed(name)], ["GET", keys.result(name)],
+            ])
+            let storedResult = stored[1].bytes.flatMap { try? MigrationResult.decode(from: Data($0)) }
+            // The fencing token names this acquisition; dates are stored to the second, so they cannot.
+            return stored[0].string == "true" && storedResult?.fencingToken == fence.fencingToken
+                && storedResult?.pid == result.pid && storedResult?.host == result.host
+        }
     }
 
     /// Sets `:error` to the message and `:failure` to the failed result, and releases the lease: one
@@ -303,23 +357,19 @@ public final class RedisStateStore: MigrationStateStore {
         what: String,
         keys scriptKeys: [String],
         arguments: [String],
-        confirm: (@Sendable () async throws -> Bool)?
+        confirm: (@Sendable () async throws -> Bool)?,
+        afterLostReply: Bool = false
     ) async throws -> LeaseDisposition {
         let deadline = ContinuousClock.now + recordRetryWindow
         var pause = Duration.milliseconds(50)
-        var retried = false
+        var retried = afterLostReply
+        if afterLostReply, let confirm, (try? await confirm()) == true { return .released }
         while true {
             do {
                 let reply = try await connection.evaluate(script, keys: scriptKeys, arguments: arguments)
                 if reply.int == 1 { return .released }
                 if retried, let confirm, (try? await confirm()) == true { return .released }
-                throw MigrationError(
-                    .leaseLost,
-                    "refused to \(what) of migration '\(name)': its lease at \(keys.lease(name)) no longer holds "
-                        + "this run's token (fencing token \(fence.fencingToken.map(String.init) ?? "none")); "
-                        + "another holder took over or an operator cleared it",
-                    migration: name
-                )
+                throw leaseLost(what, name: name, fence: fence)
             } catch let error as RedisError where error.isTransport && ContinuousClock.now < deadline {
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(1))
@@ -329,6 +379,17 @@ public final class RedisStateStore: MigrationStateStore {
                 throw RedisStateStore.storeError("could not \(what) of migration '\(name)'", name: name, error)
             }
         }
+    }
+
+    /// The refusal of a fenced write whose lease no longer holds the caller's token.
+    private func leaseLost(_ what: String, name: String, fence: LeaseFence) -> MigrationError {
+        MigrationError(
+            .leaseLost,
+            "refused to \(what) of migration '\(name)': its lease at \(keys.lease(name)) no longer holds "
+                + "this run's token (fencing token \(fence.fencingToken.map(String.init) ?? "none")); "
+                + "another holder took over or an operator cleared it",
+            migration: name
+        )
     }
 
     /// Throws the first error reply that is about the server, not the data: inside a pipeline, `LOADING`,

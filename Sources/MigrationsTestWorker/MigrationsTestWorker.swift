@@ -9,9 +9,10 @@ import RedisClient
 /// migrations which record their own execution, runs them against Redis or the file store, and prints
 /// one JSON line per outcome.
 ///
-/// Modes: `runPending` by default; `--only NAME` runs one migration; `--one-by-one` runs each with
-/// `run(name)`, retrying a refused or failed run up to `--attempts` times (100 ms apart), as a service
-/// retrying at start-up rides out a Redis restart; `--backfill N` registers one resumable backfill
+/// Modes: `runPending` by default, again up to `--attempts` times (100 ms apart) while a run is refused
+/// or a migration fails; `--only NAME` runs one migration; `--one-by-one` runs each with `run(name)`,
+/// retrying a refused or failed run up to `--attempts` times, as a service retrying at start-up rides
+/// out a Redis restart; `--backfill N` registers one resumable backfill
 /// instead of the counting migrations, sharded with `--shards K`.
 ///
 /// Output: a `MigrationResult` a line, or `{"event":"error","name":…,"message":…}` for a refused run.
@@ -70,7 +71,7 @@ struct MigrationsTestWorker: AsyncParsableCommand {
     @Flag(name: .customLong("one-by-one"), help: "Run each migration with run(name), retrying up to --attempts.")
     var oneByOne = false
 
-    @Option(help: "How many times --one-by-one tries each migration.")
+    @Option(help: "How many times runPending runs, or --one-by-one tries each migration, until none fails.")
     var attempts = 1
 
     @Option(help: "Register one migration, `backfill`, over this many items instead of the counting ones.")
@@ -188,14 +189,20 @@ struct MigrationsTestWorker: AsyncParsableCommand {
             }
             return anyFailed ? 1 : 0
         }
-        do {
-            let results = try await runner.runPending(context: app, options: options)
-            results.forEach(Self.emit)
-            return results.contains(where: \.isFailure) ? 1 : 0
-        } catch {
-            Self.emitError(nil, error)
-            return 3
+        var status: Int32 = 3
+        for attempt in 1...max(1, attempts) {
+            if attempt > 1 { try? await Task.sleep(for: .milliseconds(100)) }
+            do {
+                let results = try await runner.runPending(context: app, options: options)
+                results.forEach(Self.emit)
+                status = results.contains(where: \.isFailure) ? 1 : 0
+            } catch {
+                Self.emitError(nil, error)
+                status = 3
+            }
+            if status == 0 { break }
         }
+        return status
     }
 
     private static func emit(_ result: MigrationResult) {

@@ -4,6 +4,7 @@ import MigrationsRedis
 import MigrationsTestSupport
 import RedisClient
 import RedisTestSupport
+import Synchronization
 import Testing
 
 extension FaultDrills {
@@ -72,6 +73,54 @@ extension FaultDrills {
                 "the lost acquisition was not recognised as ours (fence \(String(describing: result.fencingToken)))")
             #expect(try await server.calls(of: "sadd") == 0, "the runner waited for a lease that was its own")
             try await expectRanOnceAndLeftNoLease(server, harness)
+        }
+
+        /// Proves the branch where the script that records a completion and takes the next migration's lease
+        /// (`runPending` between two migrations) did run but its reply was lost: the runner confirms the
+        /// completion instead of reporting it failed, recognises the next lease as its own by its token
+        /// instead of waiting out its TTL, runs each migration once and leaves no lease behind.
+        @Test(
+            "a lost reply to a completion that took the next lease: confirmed, the next lease recognised, each runs once",
+            .timeLimit(.minutes(1)))
+        func lostReplyOfACompletionThatTookTheNextLease() async throws {
+            let server = try await RedisServer.start(configuration: .init(extraConfig: ["enable-debug-command yes"]))
+            // Loads the completion script that takes the next lease, as `harness` loads the others.
+            let warming = try await DrillHarness.start(
+                [countingMigration("warm-0"), countingMigration("warm-1")], on: server, prefix: Self.prefix,
+                leaseTimeToLive: .seconds(30))
+            #expect(try await warming.runner.runPending(context: warming.context).count == 2)
+
+            let sleeper = try await server.connect()
+            let busy = Task<Void, any Error> {}
+            let busyServer = Mutex(busy)
+            // `a` makes the server busy past the command timeout just before its completion is sent.
+            let a = ClosureMigration<DrillContext>(name: "a") { context in
+                try await context.app.recordExecution(of: "a")
+                busyServer.withLock {
+                    $0 = Task { _ = try await sleeper.send(["DEBUG", "SLEEP", "0.4"], timeout: .seconds(5)) }
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            var configuration = server.configuration()
+            configuration.commandTimeout = .milliseconds(150)
+            let harness = try await DrillHarness.start(
+                [a, countingMigration("b")], on: server, configuration: configuration, prefix: Self.prefix,
+                leaseTimeToLive: .seconds(10))
+            let started = ContinuousClock.now
+            let results = try await harness.runner.runPending(context: harness.context)
+            try await busyServer.withLock { $0 }.value
+            #expect(results.map(\.status) == [.completed, .completed], "\(results.map { $0.error ?? "" })")
+            #expect(ContinuousClock.now - started < .seconds(5), "the runner waited out the next lease's TTL")
+            #expect(
+                results.last?.fencingToken == 1,
+                "the lease taken with the lost reply was not recognised as ours (fence \(String(describing: results.last?.fencingToken)))"
+            )
+            #expect(try await server.calls(of: "sadd") == 0, "the runner waited for a lease that was its own")
+            for name in ["a", "b"] {
+                #expect(try await harness.context.executions(of: name) == 1)
+                #expect(try await server.string("\(Self.prefix):\(name):completed") == "true")
+                #expect(try await server.command("EXISTS", "\(Self.prefix):\(name):lease").int == 0, "a lease leaked")
+            }
         }
 
         /// Proves that when the server stays unresponsive for longer than the runner is willing to find out,

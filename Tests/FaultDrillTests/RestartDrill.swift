@@ -21,13 +21,17 @@ extension FaultDrills {
         ///   migration, and a migration whose `up` ran more than once had a failed attempt reported for each
         ///   extra run (nothing completed is ever run again).
         ///
+        /// - no lease is left behind, once every worker has finished.
+        ///
+        /// The workers run each migration with `run(name)`, or all of them with `runPending`, which takes
+        /// each next lease with the completion before it: the crash then loses replies that carry both.
         /// Executions are journaled to a local file, which survives the crash.
         @Test(
             "a Redis crash and restart mid-run loses no acknowledged completion, and every worker finishes",
-            .timeLimit(.minutes(2)))
-        func restartLosesNoAcknowledgedCompletion() async throws {
+            .timeLimit(.minutes(2)), arguments: WorkerMode.allCases)
+        func restartLosesNoAcknowledgedCompletion(mode: WorkerMode) async throws {
             let server = try await RedisServer.start(configuration: .init(appendOnly: true))
-            let prefix = "r4"
+            let prefix = "r4-\(mode)"
             let migrationCount = 120
             let journal = NSTemporaryDirectory() + "r4-journal-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: journal) }
@@ -35,9 +39,9 @@ extension FaultDrills {
                 4,
                 [
                     "--url", server.url, "--prefix", prefix, "--count", "\(migrationCount)", "--ttl-ms", "2000",
-                    "--step-ms", "10", "--one-by-one", "--attempts", "30", "--command-timeout-ms", "1000",
+                    "--step-ms", "10", "--attempts", "30", "--command-timeout-ms", "1000",
                     "--record", "journal", "--journal", journal,
-                ])
+                ] + mode.flags)
             try await waitUntil("a third of the migrations completed", limit: .seconds(30)) {
                 try await server.keys("\(prefix):*:completed").count >= migrationCount / 3
             }
@@ -102,7 +106,21 @@ extension FaultDrills {
                 reruns.isEmpty && unrecorded.isEmpty,
                 "re-ran \(reruns) after \(unrecorded.count) unrecorded completions: \(firstError)"
             )
+            #expect(try await server.keys("\(prefix):*:lease").isEmpty, "leases left behind")
 
         }
+    }
+}
+
+extension FaultDrills.RestartDrill {
+    /// How the drill's workers run their migrations.
+    enum WorkerMode: String, CaseIterable, CustomStringConvertible {
+        /// Each with `run(name)`, retried.
+        case oneByOne = "one-by-one"
+        /// All with `runPending`, run again while one fails.
+        case runPending = "run-pending"
+
+        var flags: [String] { self == .oneByOne ? ["--one-by-one"] : [] }
+        var description: String { rawValue }
     }
 }

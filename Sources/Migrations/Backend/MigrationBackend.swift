@@ -28,6 +28,55 @@ public protocol MigrationBackend: Sendable {
     /// Where state lives, for messages, without any secret: `files at ./.migrations`,
     /// `Redis at redis://127.0.0.1:6379 (prefix migration)`, `memory (this process only)`.
     var description: String { get }
+
+    /// Records a completion, fenced, and tries to take the next migration's lease in the same step.
+    ///
+    /// ``MigrationRunner/runPending(context:options:)`` calls it between two migrations of its run, when
+    /// the next one is to be tried at once. It must record the completion exactly as
+    /// ``MigrationStateStore/markCompleted(_:fence:)`` does, and, only once the completion is recorded,
+    /// answer for `next` exactly as ``MigrationLeaseProvider/acquire(_:)`` would. The default does the
+    /// first alone and answers `nil` for `next`, so the runner acquires it as usual; a backend whose
+    /// store and leases share a server makes the two one round trip (Redis does).
+    ///
+    /// - Parameters:
+    ///   - result: The completed result.
+    ///   - fence: The completed migration's lease.
+    ///   - next: The lease request of the migration the run tries next.
+    /// - Returns: The completion's disposition, and the acquisition of `next` when it was tried.
+    func markCompleted(_ result: MigrationResult, fence: LeaseFence, acquiringNext next: LeaseRequest)
+        async throws -> CompletionAndNextLease
+}
+
+extension MigrationBackend {
+    /// Records the completion alone: `next` is left to ``MigrationLeaseProvider/acquire(_:)``.
+    ///
+    /// - Parameters:
+    ///   - result: The completed result.
+    ///   - fence: The completed migration's lease.
+    ///   - next: The lease request of the migration the run tries next; not used.
+    public func markCompleted(_ result: MigrationResult, fence: LeaseFence, acquiringNext next: LeaseRequest)
+        async throws -> CompletionAndNextLease
+    {
+        CompletionAndNextLease(disposition: try await stateStore.markCompleted(result, fence: fence), next: nil)
+    }
+}
+
+/// What ``MigrationBackend/markCompleted(_:fence:acquiringNext:)`` did.
+public struct CompletionAndNextLease: Sendable {
+    /// Whether recording the completion released its lease.
+    public var disposition: LeaseDisposition
+    /// The next migration's acquisition, or `nil` when it was not tried.
+    public var next: LeaseAcquisition?
+
+    /// Creates the answer.
+    ///
+    /// - Parameters:
+    ///   - disposition: Whether recording the completion released its lease.
+    ///   - next: The next migration's acquisition, or `nil` when it was not tried.
+    public init(disposition: LeaseDisposition, next: LeaseAcquisition?) {
+        self.disposition = disposition
+        self.next = next
+    }
 }
 
 /// State and leases in this process's memory: for tests. Everything is lost when the process exits, and

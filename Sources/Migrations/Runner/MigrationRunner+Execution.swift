@@ -20,7 +20,8 @@ extension MigrationRunner {
         options: MigrationRunOptions,
         known: StoredMigrationState?
     ) async throws -> MigrationResult {
-        let runId = MigrationRunID.random()
+        // An attempt whose lease was taken with the completion before it keeps the id recorded in that lease.
+        let runId = options.pendingRun?.prefetchedRunId(for: migration.name) ?? MigrationRunID.random()
         let instruments = AttemptInstruments(factory: configuration.metricsFactory, name: migration.name)
         return try await withSpan(MigrationSpans.run) { span in
             span.attributes["migration.name"] = migration.name
@@ -106,10 +107,8 @@ extension MigrationRunner {
 
         let hooks = migration.stateHooks
         let skipIfCompleted = direction == .up && options.skipCompleted && hooks == nil
-        let holder = LeaseHolder(
-            host: configuration.host.host, pid: configuration.host.pid, triggeredBy: triggeredBy, runId: runId,
-            pendingRun: options.pendingRun?.id)
-        let request = LeaseRequest(name: name, holder: holder, skipIfCompleted: skipIfCompleted)
+        let request = LeaseRequest(
+            name: name, holder: leaseHolder(options, runId: runId), skipIfCompleted: skipIfCompleted)
         let (acquisition, acquiredAt, waited) = try await acquire(request, options, logger, instruments)
         if case .acquired = acquisition { options.pendingRun?.noteLeaseTaken() }
         // The attempt starts now that the lease is ours, not when waiting for it began.
@@ -297,19 +296,27 @@ extension MigrationRunner {
                 waitSpan?.end()
             }
         }
+        var first = true
         while true {
             if Task.isCancelled { throw Self.cancelledWhileWaiting(name, wait) }
             let acquisition: LeaseAcquisition
-            let attemptStart = clock.now
-            do {
-                acquisition = try await leaseProvider.acquire(request)
-            } catch let error as MigrationError {
-                throw error
-            } catch {
-                if Task.isCancelled { throw Self.cancelledWhileWaiting(name, wait) }
-                throw MigrationError(
-                    .lease, "could not take the lease of migration '\(name)'", migration: name, cause: error)
+            var attemptStart = clock.now
+            // The first answer may have come with the completion of the migration before this one.
+            if first, let early = options.pendingRun?.takePrefetched(for: name) {
+                acquisition = early.acquisition
+                attemptStart = early.attemptStart
+            } else {
+                do {
+                    acquisition = try await leaseProvider.acquire(request)
+                } catch let error as MigrationError {
+                    throw error
+                } catch {
+                    if Task.isCancelled { throw Self.cancelledWhileWaiting(name, wait) }
+                    throw MigrationError(
+                        .lease, "could not take the lease of migration '\(name)'", migration: name, cause: error)
+                }
             }
+            first = false
             guard case .heldBy(let holder) = acquisition else {
                 if case .acquired = acquisition { instruments.leaseAcquired() }
                 return (acquisition, attemptStart, wait != nil)
@@ -402,7 +409,8 @@ extension MigrationRunner {
                 shardCompletion = completion
                 disposition = completion.disposition
             case (.completed, let hooks?): try await hooks.markComplete(result, context)
-            case (.completed, nil): disposition = try await stateStore.markCompleted(result, fence: fence)
+            case (.completed, nil):
+                disposition = try await markCompleted(result, fence: fence, run: held.identity.options.pendingRun)
             case (.rolledBack, let hooks?): try await hooks.markRolledBack(result, context)
             case (.rolledBack, nil): disposition = try await stateStore.markRolledBack(result, fence: fence)
             case (.paused, _): disposition = try await stateStore.markPaused(stored(result, held), fence: fence)

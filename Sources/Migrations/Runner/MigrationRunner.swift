@@ -147,10 +147,10 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
         pendingOptions.pendingRun = run
         do {
             let results = try await runEach(remaining, states: states, context: context, options: pendingOptions)
-            await wakeWaiters(of: run)
+            await end(run)
             return results
         } catch {
-            await wakeWaiters(of: run)
+            await end(run)
             throw error
         }
     }
@@ -172,9 +172,15 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
                 results.append(pausedWithoutRunning(migration.name, control, options: options))
                 break
             }
-            if migration.sharding != nil, !options.dryRun, let run = options.pendingRun {
-                // Replicas waiting for this run are to share its shards: they must not sleep through it.
-                await wakeWaiters(of: run)
+            if let run = options.pendingRun, !options.dryRun {
+                if migration.sharding != nil {
+                    // Replicas waiting for this run are to share its shards: they must not sleep through it.
+                    await wakeWaiters(of: run)
+                }
+                // The migration tried after this one is taken with this one's completion, in one step.
+                let next = nextLeaseRequest(
+                    after: index, in: remaining, states: states, skipping: completedSince, options: options)
+                await releaseUnused(run.plan(next, after: migration.name))
             }
             let result = try await execute(migration, direction: .up, app: context, options: options, known: state)
             if options.pendingRun?.takeWaitedForAnotherRun() == true {
@@ -189,24 +195,6 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
             if result.isFailure && (result.failure == .cancelled || !options.continueOnError) { break }
         }
         return results
-    }
-
-    /// Wakes the replicas waiting for this run (when it ends, or reaches a sharded migration), if it took
-    /// a lease they could have found. It runs apart from the caller's task, so that a cancelled run still
-    /// wakes them; a failure only makes them wait until the lease they saw would have expired, and is logged.
-    private func wakeWaiters(of run: PendingRun) async {
-        guard run.hasTakenLease else { return }
-        let (provider, logger, id) = (leaseProvider, logger, run.id)
-        await Task {
-            do {
-                try await provider.wakeWaiters(ofPendingRun: id)
-            } catch {
-                let message =
-                    "could not wake the replicas waiting for this run of pending migrations; they wait until "
-                    + "the lease they saw would have expired"
-                logger.notice("\(message)", metadata: ["error": "\(error)"])
-            }
-        }.value
     }
 
     /// Rolls a completed migration back: runs `down`, then clears its completion so it is pending again.
