@@ -45,37 +45,36 @@ extension MigrationRunner {
     }
 
     /// Wakes the replicas waiting for this run (when it ends, or reaches a sharded migration), if it took
-    /// a lease they could have found. It runs apart from the caller's task, so that a cancelled run still
-    /// wakes them; a failure only makes them wait until the lease they saw would have expired, and is logged.
+    /// a lease they could have found. A failure only makes them wait until the lease they saw would have
+    /// expired.
     func wakeWaiters(of run: PendingRun) async {
         guard run.hasTakenLease else { return }
-        let (provider, logger, id) = (leaseProvider, logger, run.id)
-        await Task {
-            do {
-                try await provider.wakeWaiters(ofPendingRun: id)
-            } catch {
-                let message =
-                    "could not wake the replicas waiting for this run of pending migrations; they wait until "
-                    + "the lease they saw would have expired"
-                logger.notice("\(message)", metadata: ["error": "\(error)"])
-            }
-        }.value
+        let (provider, id) = (leaseProvider, run.id)
+        await evenIfCancelled(
+            "could not wake the replicas waiting for this run of pending migrations; they wait until the lease "
+                + "they saw would have expired"
+        ) { try await provider.wakeWaiters(ofPendingRun: id) }
     }
 
     /// Releases a lease taken early, with the completion before it, for a migration the run did not go on
-    /// to try (it was cancelled, or stopped first). It runs apart from the caller's task, so that a
-    /// cancelled run still releases it; a failure leaves it to expire by its TTL, and is logged.
+    /// to try (it was cancelled, or stopped first). A failure leaves it to expire by its TTL.
     func releaseUnused(_ acquisition: LeaseAcquisition?) async {
         guard case .acquired(let lease, _)? = acquisition else { return }
+        await evenIfCancelled(
+            "could not release the lease of '\(lease.name)', taken for a migration this run did not try; it "
+                + "expires by itself"
+        ) { try await lease.release() }
+    }
+
+    /// Runs `body` apart from the caller's task, so that a cancelled run still does it, and logs `failure`
+    /// with the error if it throws.
+    private func evenIfCancelled(_ failure: String, _ body: @escaping @Sendable () async throws -> Void) async {
         let logger = logger
         await Task {
             do {
-                try await lease.release()
+                try await body()
             } catch {
-                let message =
-                    "could not release the lease of '\(lease.name)', taken for a migration this run did not try; "
-                    + "it expires by itself"
-                logger.notice("\(message)", metadata: ["error": "\(error)"])
+                logger.notice("\(failure)", metadata: ["error": "\(error)"])
             }
         }.value
     }

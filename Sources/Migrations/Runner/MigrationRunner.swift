@@ -94,7 +94,9 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
     /// Runs every migration that is not completed, in registration order, background ones included.
     ///
     /// The completion markers of all migrations are read at once first (one round trip with Redis), then
-    /// the whole state of those not completed, at once. A failure stops the run unless
+    /// the whole state of those not completed, at once. Between two migrations, recording the completion
+    /// of one takes the lease of the next in the same step where the backend can
+    /// (``MigrationBackend/markCompleted(_:fence:acquiringNext:)``: one round trip with Redis). A failure stops the run unless
     /// ``MigrationRunOptions/continueOnError`` is set; cancellation always stops it. A paused migration
     /// stops it too (a later one may depend on it), reported as ``MigrationResult/Status/paused`` at once,
     /// without waiting for a holder that is still pausing.
