@@ -10,9 +10,11 @@ import Logging
 /// lease is lost.
 ///
 /// One companion task instead of one per concern keeps a short attempt cheap: a no-op migration starts
-/// and cancels a single sleeping task.
+/// and cancels a single sleeping task, which sleeps on the runner's ``SharedTimer`` rather than arming a
+/// timer of its own.
 struct AttemptSupervisor {
     private let clock: RunnerClock
+    private let timer: SharedTimer
     private let progress: MigrationProgress
     private let progressInterval: Duration
     private let timeout: Duration?
@@ -37,6 +39,7 @@ struct AttemptSupervisor {
 
     /// - Parameters:
     ///   - clock: The runner's clock.
+    ///   - timer: The runner's timer, which the supervisor sleeps on between its duties.
     ///   - progress: The attempt's progress, logged and published every `progressInterval`.
     ///   - timeout: The time limit of `validate` and the step together, counted from now.
     ///   - lease: The held lease, renewed every third of its TTL from ``KeptLease/acquiredAt``; `nil` for a
@@ -47,6 +50,7 @@ struct AttemptSupervisor {
     ///   - instruments: Where renewal failures and progress are counted.
     init(
         clock: RunnerClock,
+        timer: SharedTimer,
         progress: MigrationProgress,
         progressInterval: Duration,
         timeout: Duration?,
@@ -58,6 +62,7 @@ struct AttemptSupervisor {
     ) {
         let now = clock.now
         self.clock = clock
+        self.timer = timer
         self.progress = progress
         self.progressInterval = progressInterval
         self.timeout = timeout
@@ -80,7 +85,7 @@ struct AttemptSupervisor {
                 timeoutRaised ? nil : timeoutDeadline, nextProgress, nextRenewal, lease?.deadline, nextControlPoll,
             ]
             do {
-                try await clock.sleep(until: due.compactMap { $0 }.min() ?? nextProgress)
+                try await timer.sleep(until: due.compactMap { $0 }.min() ?? nextProgress)
             } catch {
                 return
             }

@@ -133,7 +133,8 @@ extension MigrationRunner {
         let interruption = AttemptInterruption()
         let scope = AttemptScope(interruption: interruption, lease: lease, clock: clock)
         let supervisor = AttemptSupervisor(
-            clock: clock, progress: progress, progressInterval: configuration.progressInterval, timeout: timeout,
+            clock: clock, timer: supervisorTimer, progress: progress, progressInterval: configuration.progressInterval,
+            timeout: timeout,
             lease: lease, interruption: interruption, logger: logger, control: control, instruments: instruments)
         // Unstructured on purpose: the attempt must outlive the caller's cancellation (see above). It is
         // awaited on every path, so it never outlives this call.

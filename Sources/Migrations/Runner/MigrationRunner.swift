@@ -47,6 +47,7 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
 
     let logger: Logger
     let clock: RunnerClock
+    let supervisorTimer: SharedTimer
     let running = Mutex<[String: RunningMigration]>([:])
 
     /// Creates a runner.
@@ -73,6 +74,7 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
         self.logger = logger
         self.configuration = configuration
         self.clock = RunnerClock(configuration.clock)
+        self.supervisorTimer = SharedTimer(clock: clock)
     }
 
     // MARK: - Running
