@@ -33,6 +33,7 @@ struct RunPendingBenchmark {
         var startUp = RoundTripCount()
         var referenceStartUp = RoundTripCount()
         let run = placement.map { "cpu\($0.clientCPUs)" } ?? "any"
+        let engineRegistry = try BenchFixtures.registry(BenchFixtures.names("noop", count: migrationCount))
         for repetition in 0..<repetitions {
             let prefix = "p3-ours-\(run)-\(repetition)"
             let (time, count) = try await runOurs(prefix: prefix, admin: admin)
@@ -49,9 +50,7 @@ struct RunPendingBenchmark {
                 prefix: referencePrefix, admin: admin, expectingRuns: 0)
             referenceStartUpTimes.append(referenceStartUpTime)
             referenceStartUp = referenceStartUpCount
-            engineTimes.append(
-                try await BenchFixtures.timeInMemoryRunPending(
-                    try BenchFixtures.registry(BenchFixtures.names("noop", count: migrationCount))))
+            engineTimes.append(try await BenchFixtures.timeInMemoryRunPending(engineRegistry))
         }
         let startUpMedian = Measurement.median(startUpTimes)
         let referenceStartUpMedian = Measurement.median(referenceStartUpTimes)

@@ -22,21 +22,19 @@ extension RedisMigrationBackend {
         let call = try leaseProvider.acquireCall(next)
         let (disposition, reply) = try await stateStore.markCompleted(
             result, fence: fence, thenAcquiring: (call.keys, call.arguments))
+        var acquisition: LeaseAcquisition?
         switch reply {
-        case .success(let parts) where parts.isEmpty:
-            return CompletionAndNextLease(disposition: disposition, next: nil)
         case .success(let parts):
-            let acquisition = try? leaseProvider.acquisition(from: parts, for: next, token: call.token)
-            return CompletionAndNextLease(disposition: disposition, next: acquisition)
+            // No parts: the next migration's keys hold foreign data, and it was not tried.
+            acquisition =
+                parts.isEmpty ? nil : try? leaseProvider.acquisition(from: parts, for: next, token: call.token)
         case .failure(let lost):
             // Only a lease holding our token is an answer; anything else is left to `acquire`, which reads
             // the holder and its time to live.
-            let acquisition = try? await leaseProvider.resolveAmbiguousAcquire(
+            let resolved = try? await leaseProvider.resolveAmbiguousAcquire(
                 name: next.name, token: call.token, cause: lost)
-            guard case .acquired? = acquisition else {
-                return CompletionAndNextLease(disposition: disposition, next: nil)
-            }
-            return CompletionAndNextLease(disposition: disposition, next: acquisition)
+            if case .acquired? = resolved { acquisition = resolved }
         }
+        return CompletionAndNextLease(disposition: disposition, next: acquisition)
     }
 }

@@ -19,7 +19,8 @@
 /// list `<prefix>:<name>:waiter:<id>`; whoever releases the lease pushes to every waiter's list, so they
 /// wake at once instead of polling. A replica that finds the lease held by a holder working through its
 /// pending migrations waits the same way on `<prefix>:<run>:run-waiters` and `…:run-waiter:<id>` for
-/// that whole run (``runWaiters(_:)``). Only `:lease`, `:progress` and the waiter lists expire.
+/// that whole run (``runWaiters(_:)``). Only `:lease`, `:progress`, the waiter lists and the run-waiters
+/// sets expire.
 ///
 /// Names are used as they are: `:` and other punctuation in a name cannot make two migrations share a
 /// key, because every key ends in one of the fixed suffixes above and none is a suffix of another.

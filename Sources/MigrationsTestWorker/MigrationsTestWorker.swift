@@ -12,8 +12,8 @@ import RedisClient
 /// Modes: `runPending` by default, again up to `--attempts` times (100 ms apart) while a run is refused
 /// or a migration fails; `--only NAME` runs one migration; `--one-by-one` runs each with `run(name)`,
 /// retrying a refused or failed run up to `--attempts` times, as a service retrying at start-up rides
-/// out a Redis restart; `--backfill N` registers one resumable backfill
-/// instead of the counting migrations, sharded with `--shards K`.
+/// out a Redis restart; `--backfill N` registers one resumable backfill instead of the counting
+/// migrations, sharded with `--shards K`.
 ///
 /// Output: a `MigrationResult` a line, or `{"event":"error","name":…,"message":…}` for a refused run.
 /// Exit status: 0 when every migration ended completed or skipped, 1 when one failed, 3 when the

@@ -115,9 +115,9 @@ extension RedisServer {
 
     // MARK: - Readiness
 
-    /// Polls with `PING` until the server answers (a `NOAUTH` error counts as an answer).
-    /// Waits until the server has written its pid file and answers `PING`; with `untilLoaded`, until it answers something other than
-    /// `LOADING` (its data set is in memory), so that a test's first command after a restart sees the data.
+    /// Polls until the server has written its pid file and answers `PING` (a `NOAUTH` error counts as an
+    /// answer); with `untilLoaded`, until it answers something other than `LOADING` (its data set is in
+    /// memory), so that a test's first command after a restart sees the data.
     private static func waitUntilReady(
         _ process: ChildProcess, port: Int, directory: String, untilLoaded: Bool
     ) async throws {

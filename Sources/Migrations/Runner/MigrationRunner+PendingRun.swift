@@ -19,14 +19,28 @@ extension MigrationRunner {
         skipping completed: Set<String>,
         options: MigrationRunOptions
     ) -> LeaseRequest? {
-        for next in remaining[(index + 1)...] where !completed.contains(next.name) {
+        for next in remaining[(index + 1)...] {
+            if Self.skips(next, states: states, completedSince: completed) { continue }
             let state = states[next.name] ?? .pending
-            if state.isCompleted && next.stateHooks == nil { continue }
             guard next.stateHooks == nil, next.sharding == nil, state.control == nil else { return nil }
             return LeaseRequest(
                 name: next.name, holder: leaseHolder(options, runId: MigrationRunID.random()), skipIfCompleted: true)
         }
         return nil
+    }
+
+    /// Whether ``runPending(context:options:)`` passes over `migration` without an attempt: it was found
+    /// completed when the run began (unless its state hooks keep its completion), or since.
+    ///
+    /// - Parameters:
+    ///   - migration: The migration.
+    ///   - states: The states read when the run began.
+    ///   - completedSince: Those found completed since.
+    static func skips(
+        _ migration: any Migration<Context>, states: [String: StoredMigrationState], completedSince: Set<String>
+    ) -> Bool {
+        if completedSince.contains(migration.name) { return true }
+        return (states[migration.name]?.isCompleted ?? false) && migration.stateHooks == nil
     }
 
     /// Who asks for a lease on behalf of an attempt with `runId`.

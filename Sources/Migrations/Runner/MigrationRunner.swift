@@ -98,8 +98,8 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
     /// The completion markers of all migrations are read at once first (one round trip with Redis), then
     /// the whole state of those not completed, at once. Between two migrations, recording the completion
     /// of one takes the lease of the next in the same step where the backend can
-    /// (``MigrationBackend/markCompleted(_:fence:acquiringNext:)``: one round trip with Redis). A failure stops the run unless
-    /// ``MigrationRunOptions/continueOnError`` is set; cancellation always stops it. A paused migration
+    /// (``MigrationBackend/markCompleted(_:fence:acquiringNext:)``: one round trip with Redis). A failure
+    /// stops the run unless ``MigrationRunOptions/continueOnError`` is set; cancellation always stops it. A paused migration
     /// stops it too (a later one may depend on it), reported as ``MigrationResult/Status/paused`` at once,
     /// without waiting for a holder that is still pausing.
     ///
@@ -168,9 +168,9 @@ public final class MigrationRunner<Context: Sendable>: Sendable {
     ) async throws -> [MigrationResult] {
         var results: [MigrationResult] = []
         var completedSince: Set<String> = []
-        for (index, migration) in remaining.enumerated() where !completedSince.contains(migration.name) {
+        for (index, migration) in remaining.enumerated() {
+            if Self.skips(migration, states: states, completedSince: completedSince) { continue }
             let state = states[migration.name] ?? .pending
-            if state.isCompleted && migration.stateHooks == nil { continue }
             if let control = state.control, control.action == .pause, migration.stateHooks == nil {
                 // A later migration may depend on it: stop here, without waiting for a holder that is pausing.
                 results.append(pausedWithoutRunning(migration.name, control, options: options))
